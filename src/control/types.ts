@@ -1,0 +1,51 @@
+/**
+ * What the control plane offers the API (and through it the CLI and the console). The control
+ * plane is the reconciler: it keeps each app's revisions, status and events, applies the
+ * autoscaler's decisions through the runtime, and keeps the gateway's routes in step.
+ */
+import type { AppView, EbbEvent } from "../spec/types.js";
+import type { LogLine } from "../runtime/types.js";
+
+export interface DeployResult {
+  name: string;
+  revision: number;
+  /** created: new app; updated: new revision (a rollout); unchanged: same spec hash. */
+  outcome: "created" | "updated" | "unchanged";
+  url: string;
+}
+
+export interface ScalingPatch {
+  replicas?: [number, number];
+  scaledownAfter?: number;
+}
+
+export interface EventFilter {
+  app?: string;
+  afterId?: number;
+  limit?: number;
+}
+
+/** A log line or an event, interleaved in `ebb logs`. */
+export type LogEntry = ({ kind: "log" } & LogLine) | ({ kind: "event" } & EbbEvent);
+
+export interface ControlApi {
+  /**
+   * Validates every raw spec first; if any is invalid, throws APP_SPEC_INVALID listing every
+   * problem and changes nothing. `defaultWorkdir` fills a spec without `workdir`.
+   */
+  deploy(rawSpecs: unknown[], opts?: { defaultWorkdir?: string }): Promise<DeployResult[]>;
+  listApps(): AppView[];
+  /** Throws APP_NOT_FOUND. */
+  getApp(name: string): AppView;
+  stop(name: string): Promise<AppView>;
+  start(name: string): Promise<AppView>;
+  delete(name: string): Promise<void>;
+  /** Changes min/max and scaledownAfter as a new revision with the same command. */
+  updateScaling(name: string, patch: ScalingPatch): Promise<DeployResult>;
+  events(filter?: EventFilter): EbbEvent[];
+  /** Live events (all apps); returns the unsubscribe function. */
+  subscribeEvents(fn: (event: EbbEvent) => void): () => void;
+  /** Log tail of an app with its events interleaved, oldest first. */
+  logs(name: string, opts?: { limit?: number; replica?: string }): LogEntry[];
+  subscribeLogs(name: string, fn: (entry: LogEntry) => void): () => void;
+}

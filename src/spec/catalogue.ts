@@ -1,0 +1,41 @@
+/**
+ * Every error code users can see, with what it means. docs/errors.md lists the same codes; a test
+ * keeps the two in step. Statuses are not chosen here: the API (api/http-errors.ts) and the
+ * gateway (gateway/respond.ts) map codes to HTTP statuses at the edge.
+ */
+export const errorCatalogue = {
+  // spec and manifests
+  APP_SPEC_INVALID: "The app spec breaks one or more rules; `details.problems` lists each with its field path.",
+  MANIFEST_UNREADABLE: "A manifest file could not be read or parsed (YAML, JSON or a TypeScript module).",
+  // API
+  API_UNAUTHORIZED: "The API call carried no bearer token or a wrong one.",
+  API_NOT_FOUND: "No such API route.",
+  API_BAD_REQUEST: "The request body or a parameter is malformed.",
+  API_BODY_TOO_LARGE: "The request body is larger than the API accepts.",
+  APP_NOT_FOUND: "No app with that name is deployed.",
+  SERVER_UNREACHABLE: "The CLI could not reach the ebb server.",
+  // gateway
+  GATEWAY_UNKNOWN_HOST: "No app is routed at the request's Host.",
+  GATEWAY_AUTH_REQUIRED: "The app requires a bearer token and the request had none or a wrong one.",
+  GATEWAY_WAKE_QUEUE_FULL: "Too many requests are already waiting for the app to start.",
+  GATEWAY_WAKE_TIMEOUT: "The request timed out while the app was starting.",
+  GATEWAY_APP_STOPPED: "The app is stopped; start it to serve requests.",
+  GATEWAY_APP_UNAVAILABLE: "The app cannot start (crash loop, out of memory, start failure); the body names the cause.",
+  GATEWAY_UPSTREAM_FAILED: "The replica failed or closed the connection mid-request.",
+  GATEWAY_REQUEST_TIMEOUT: "The request ran past the app's request timeout.",
+  GATEWAY_OVERLOADED: "Every replica is at its concurrency limit and the app is at its maximum replicas.",
+  GATEWAY_SHUTTING_DOWN: "The gateway is shutting down and takes no new requests.",
+  // runtime
+  RUNTIME_START_FAILED: "The replica's command could not be started (missing file, not executable).",
+  RUNTIME_CRASH_LOOP: "The app's replicas keep exiting; ebb is restarting them with back-off.",
+  RUNTIME_OOM_KILLED: "A replica went over its memory limit and was killed.",
+  RUNTIME_STARTUP_TIMEOUT: "A replica did not become ready within the startup timeout.",
+  RUNTIME_INSUFFICIENT_CAPACITY: "The machine has no room (CPU or memory) for another replica.",
+  // rollouts
+  ROLLOUT_FAILED: "The new revision could not become ready; the previous revision keeps serving.",
+  // simulator
+  SIM_TRACE_INVALID: "A trace file has a malformed row; the message names file, line and column.",
+  SIM_OPTIONS_INVALID: "A simulator option is missing or malformed.",
+} as const satisfies Record<string, string>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
