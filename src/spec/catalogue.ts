@@ -33,6 +33,11 @@ export const errorCatalogue = {
   RUNTIME_INSUFFICIENT_CAPACITY: "The machine has no room (CPU or memory) for another replica.",
   // rollouts
   ROLLOUT_FAILED: "The new revision could not become ready; the previous revision keeps serving.",
+  // store
+  STORE_OPEN_FAILED: "The database file could not be opened (unreadable, not a database, no permission).",
+  STORE_SCHEMA_TOO_NEW: "The database was written by a newer ebb; upgrade ebb or point it at another file.",
+  STORE_INVALID_ARGUMENT: "A store call received a malformed argument (limit, time step, second, count).",
+  STORE_CLOSED: "The store was used after it was closed.",
   // simulator
   SIM_TRACE_INVALID: "A trace file has a malformed row; the message names file, line and column.",
   SIM_OPTIONS_INVALID: "A simulator option is missing or malformed.",
