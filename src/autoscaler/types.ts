@@ -32,6 +32,7 @@ export type ScaleRule =
   | "panic" // panic mode: the short window, never down
   | "scale-down-delay" // held up by scaledownAfter
   | "idle" // idle for scaledownAfter: down to min
+  | "in-flight" // kept at one or more while requests are in flight or waiting
   | "min" // clamped up to min
   | "max" // clamped down to max
   | "no-data"; // nothing observed yet: no change

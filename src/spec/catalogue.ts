@@ -25,6 +25,8 @@ export const errorCatalogue = {
   GATEWAY_REQUEST_TIMEOUT: "The request ran past the app's request timeout.",
   GATEWAY_OVERLOADED: "Every replica is at its concurrency limit and the app is at its maximum replicas.",
   GATEWAY_SHUTTING_DOWN: "The gateway is shutting down and takes no new requests.",
+  // autoscaler
+  AUTOSCALER_APP_LIMIT: "The autoscaler already tracks its maximum number of apps.",
   // runtime
   RUNTIME_START_FAILED: "The replica's command could not be started (missing file, not executable).",
   RUNTIME_CRASH_LOOP: "The app's replicas keep exiting; ebb is restarting them with back-off.",
