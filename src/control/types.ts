@@ -9,8 +9,11 @@ import type { LogLine } from "../runtime/types.js";
 export interface DeployResult {
   name: string;
   revision: number;
-  /** created: new app; updated: new revision (a rollout); unchanged: same spec hash. */
-  outcome: "created" | "updated" | "unchanged";
+  /**
+   * created: new app; updated: new revision, rolled out with new replicas; reconfigured: only
+   * routing or scaling settings changed, applied in place; unchanged: same spec hash.
+   */
+  outcome: "created" | "updated" | "reconfigured" | "unchanged";
   url: string;
 }
 
