@@ -13,7 +13,12 @@ export const errorCatalogue = {
   API_BAD_REQUEST: "The request body or a parameter is malformed.",
   API_BODY_TOO_LARGE: "The request body is larger than the API accepts.",
   APP_NOT_FOUND: "No app with that name is deployed.",
+  API_TOO_MANY_STREAMS: "The API has as many live event and log streams open as it allows; close one and retry.",
+  INTERNAL_ERROR: "An unexpected failure inside ebb; the server log has the error under the reference given.",
   SERVER_UNREACHABLE: "The CLI could not reach the ebb server.",
+  CLI_USAGE: "The command line is malformed: unknown command or flag, missing or extra argument.",
+  CLI_TOKEN_MISSING: "No API token was given and none is in the data directory (`ebb serve` writes it).",
+  DEPLOY_WAIT_TIMEOUT: "`ebb deploy --wait` gave up before every app finished rolling out.",
   // gateway
   GATEWAY_UNKNOWN_HOST: "No app is routed at the request's Host.",
   GATEWAY_AUTH_REQUIRED: "The app requires a bearer token and the request had none or a wrong one.",
