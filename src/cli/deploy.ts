@@ -9,7 +9,7 @@ import { formatDuration, validateApps, type Problem } from "../spec/index.js";
 import { durationFlagMs, type ParsedArgs } from "./args.js";
 import type { Command, CommandContext } from "./command.js";
 import { eventPhrase, table } from "./format.js";
-import { loadManifest, type LoadedManifest } from "./manifest.js";
+import { loadManifests, type LoadedManifest } from "./manifest.js";
 
 const defaultTimeoutMs = 10 * 60_000;
 
@@ -49,8 +49,7 @@ function specProblems(manifests: LoadedManifest[], problems: readonly Pick<Probl
 
 async function run(parsed: ParsedArgs, ctx: CommandContext): Promise<number> {
   const timeoutMs = durationFlagMs(parsed, "timeout", defaultTimeoutMs, "deploy");
-  const manifests: LoadedManifest[] = [];
-  for (const file of parsed.positionals) manifests.push(await loadManifest(file, ctx.io.cwd));
+  const manifests = await loadManifests(parsed.positionals, ctx.io.cwd);
   const apps = manifests.flatMap((m) => m.apps);
   const local = validateApps(apps);
   if (!local.ok) throw specProblems(manifests, local.problems);

@@ -7,6 +7,6 @@ export { runCli, builtinCommands } from "./run.js";
 export { parseArgs, UsageError, intFlag, stringFlag, durationFlagMs, expectPositionals } from "./args.js";
 export type { FlagSpec, FlagSpecs, ParsedArgs } from "./args.js";
 export type { CliIo, CommandContext, CommandHandler, OutputStream } from "./command.js";
-export { loadManifest } from "./manifest.js";
+export { loadManifest, loadManifests, findManifests } from "./manifest.js";
 export type { LoadedManifest } from "./manifest.js";
 export { resolveDataDir, resolveConnection, defaultServer } from "./connection.js";

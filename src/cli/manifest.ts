@@ -6,7 +6,7 @@
  * and a relative one is resolved against it, as a relative command is. Any file that cannot be
  * read or parsed is MANIFEST_UNREADABLE naming the file and, where the parser says, the line.
  */
-import { readFile, stat } from "node:fs/promises";
+import { readFile, readdir, stat } from "node:fs/promises";
 import { dirname, extname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { tsImport } from "tsx/esm/api";
@@ -144,4 +144,35 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value) as unknown;
   return proto === Object.prototype || proto === null;
+}
+
+/** Files in a folder (recursively) that `ebb deploy DIR` and `ebb serve --deploy DIR` take as manifests. */
+const manifestName = /^(.*\.(ya?ml|json)|(app|apps)\.m?ts)$/i;
+const skippedFolders = new Set(["node_modules", ".git", ".ebb", "dist"]);
+
+export async function findManifests(dir: string, cwd: string): Promise<string[]> {
+  const root = resolve(cwd, dir);
+  const found: string[] = [];
+  const walk = async (folder: string): Promise<void> => {
+    const entries = await readdir(folder, { withFileTypes: true });
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = resolve(folder, entry.name);
+      if (entry.isDirectory() && !skippedFolders.has(entry.name) && !entry.name.startsWith(".")) await walk(path);
+      else if (entry.isFile() && manifestName.test(entry.name) && entry.name !== "package.json" && entry.name !== "tsconfig.json") found.push(path);
+    }
+  };
+  await walk(root);
+  return found;
+}
+
+/** Loads files and folders of manifests (a folder: every manifest found in it, sorted by path). */
+export async function loadManifests(paths: string[], cwd: string): Promise<LoadedManifest[]> {
+  const out: LoadedManifest[] = [];
+  for (const p of paths) {
+    const info = await stat(resolve(cwd, p)).catch(() => null);
+    const files = info?.isDirectory() ? await findManifests(p, cwd) : [p];
+    if (info?.isDirectory() && files.length === 0) throw unreadable(p, "is a folder with no manifests in it");
+    for (const file of files) out.push(await loadManifest(file, cwd));
+  }
+  return out;
 }

@@ -385,7 +385,7 @@ export class Control implements ControlApi {
   }
 
   #url(name: string): string {
-    return this.#deps.config.appUrlTemplate.replace("{app}", name);
+    return this.#deps.config.appUrl(name);
   }
 
   #isoNow(): string {

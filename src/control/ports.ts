@@ -21,8 +21,8 @@ export interface ControlPorts {
 }
 
 export interface ControlConfig {
-  /** Base URL pattern of apps, e.g. "http://{app}.localhost:8080". */
-  appUrlTemplate: string;
+  /** The URL users reach an app at, e.g. "http://hello.localhost:8080". */
+  appUrl(app: string): string;
   /** Host suffix for routing, e.g. "localhost" gives "<app>.localhost". */
   routeHostSuffix: string;
   /** Requests that may wait for one app to start. */
@@ -32,7 +32,7 @@ export interface ControlConfig {
 }
 
 export const controlDefaults: Readonly<ControlConfig> = Object.freeze({
-  appUrlTemplate: "http://{app}.localhost:8080",
+  appUrl: (app: string) => `http://${app}.localhost:8080`,
   routeHostSuffix: "localhost",
   wakeQueueLimit: 1000,
   conditionsInView: 20,

@@ -1,0 +1,133 @@
+/**
+ * Header handling on the proxy path, working on Node's flat `rawHeaders` arrays
+ * ([name, value, name, value, ...]) so that names keep their case and repeated fields their order,
+ * and no header object is built per request.
+ *
+ * Hop-by-hop fields are removed in both directions (RFC 9110 §7.6.1): Connection and every field
+ * it names, Keep-Alive, Proxy-Connection, TE, Transfer-Encoding and Upgrade, plus
+ * Proxy-Authorization / Proxy-Authenticate, which belong to the proxy hop (RFC 9110 §11.7).
+ * Bodies are re-framed by Node on each hop: a chunked request is sent on as chunked.
+ */
+
+export interface RequestHead {
+  /** The Host field as sent ("" when absent). */
+  host: string;
+  authorization: string | null;
+  /** The request has a body: a Transfer-Encoding or a non-zero Content-Length. */
+  hasBody: boolean;
+  /** Framed by Transfer-Encoding (no length known in advance). */
+  chunked: boolean;
+  /** Upgrade protocol requested (RFC 9110 §7.8), e.g. "websocket". */
+  upgrade: string | null;
+  /** Existing X-Forwarded-For values joined by ", ". */
+  forwardedFor: string | null;
+  /** Extra field names listed in Connection (lower-case); null in the usual case of none. */
+  connectionListed: string[] | null;
+}
+
+/** One pass over the request's raw headers collecting what routing and forwarding need. */
+export function readRequestHead(raw: readonly string[]): RequestHead {
+  const head: RequestHead = { host: "", authorization: null, hasBody: false, chunked: false, upgrade: null, forwardedFor: null, connectionListed: null };
+  for (let i = 0; i < raw.length; i += 2) {
+    const value = raw[i + 1]!;
+    switch (raw[i]!.toLowerCase()) {
+      case "host": head.host = value; break;
+      case "authorization": head.authorization = value; break;
+      case "content-length": if (value !== "0") head.hasBody = true; break;
+      case "transfer-encoding": head.hasBody = true; head.chunked = true; break;
+      case "upgrade": head.upgrade = value; break;
+      case "x-forwarded-for": head.forwardedFor = head.forwardedFor === null ? value : `${head.forwardedFor}, ${value}`; break;
+      case "connection": head.connectionListed = listedFields(value, head.connectionListed); break;
+    }
+  }
+  return head;
+}
+
+/** Field names a Connection value lists beyond the usual keep-alive / close / upgrade options. */
+function listedFields(value: string, into: string[] | null): string[] | null {
+  for (const token of value.split(",")) {
+    const name = token.trim().toLowerCase();
+    if (name === "" || name === "keep-alive" || name === "close" || name === "upgrade") continue;
+    (into ??= []).push(name);
+  }
+  return into;
+}
+
+function isHopByHop(lower: string): boolean {
+  switch (lower) {
+    case "connection":
+    case "keep-alive":
+    case "proxy-connection":
+    case "te":
+    case "transfer-encoding":
+    case "upgrade":
+    case "proxy-authorization":
+    case "proxy-authenticate":
+    case "trailer":
+      return true;
+    default:
+      return false;
+  }
+}
+
+export interface ForwardOptions {
+  /** Drop Authorization: the token was ebb's, checked by the gateway, not the app's. */
+  stripAuthorization: boolean;
+  /** The client's address, appended to X-Forwarded-For. */
+  clientIp: string;
+  /** Forward the Upgrade handshake (Connection: Upgrade + Upgrade) instead of dropping it. */
+  upgrade: boolean;
+}
+
+/**
+ * The header list sent to the replica: end-to-end fields as received (Host included, so the app
+ * sees its public name), then X-Forwarded-For (appended), X-Forwarded-Proto and X-Forwarded-Host
+ * (set; values a client sent for these two are dropped). Expect is dropped: Node's listener has
+ * already answered `100 Continue` to the client.
+ */
+export function upstreamRequestHeaders(raw: readonly string[], head: RequestHead, opts: ForwardOptions): string[] {
+  const out: string[] = [];
+  const listed = head.connectionListed;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    const lower = name.toLowerCase();
+    if (isHopByHop(lower) || (listed !== null && listed.includes(lower))) continue;
+    switch (lower) {
+      case "x-forwarded-for":
+      case "x-forwarded-proto":
+      case "x-forwarded-host":
+      case "expect":
+        continue;
+      case "authorization":
+        if (opts.stripAuthorization) continue;
+    }
+    out.push(name, raw[i + 1]!);
+  }
+  out.push("X-Forwarded-For", head.forwardedFor === null ? opts.clientIp : `${head.forwardedFor}, ${opts.clientIp}`);
+  out.push("X-Forwarded-Proto", "http", "X-Forwarded-Host", head.host);
+  if (opts.upgrade && head.upgrade !== null) out.push("Connection", "Upgrade", "Upgrade", head.upgrade);
+  else if (head.chunked) out.push("Transfer-Encoding", "chunked");
+  return out;
+}
+
+/**
+ * The replica's response headers with hop-by-hop fields removed; Node's listener adds its own
+ * Connection / Keep-Alive and chooses the framing for the client's hop.
+ */
+export function downstreamResponseHeaders(raw: readonly string[]): string[] {
+  const out: string[] = [];
+  let listed: string[] | null = null;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    const lower = name.toLowerCase();
+    if (lower === "connection") listed = listedFields(raw[i + 1]!, listed);
+    if (isHopByHop(lower)) continue;
+    out.push(name, raw[i + 1]!);
+  }
+  if (listed === null) return out;
+  const kept: string[] = [];
+  for (let i = 0; i < out.length; i += 2) {
+    if (!listed.includes(out[i]!.toLowerCase())) kept.push(out[i]!, out[i + 1]!);
+  }
+  return kept;
+}

@@ -1,0 +1,192 @@
+/**
+ * The gateway: one HTTP listener in front of every app (DESIGN §4, request path). It routes by
+ * Host, admits (auth, availability), hands each request to its app's route (endpoint or wake
+ * queue), and proxies it. Toward the control plane it is a RouteControl; toward the autoscaler a
+ * StatsSource (`collect`); toward /metrics it offers `requestMetrics()`.
+ *
+ * Lifecycle: `close()` stops accepting, answers waiting requests 503 GATEWAY_SHUTTING_DOWN, lets
+ * in-flight requests finish and ends tunnels; `destroy(err)` drops every connection at once.
+ * Node's own per-request timer is off (`requestTimeout: 0`): each app's `requestTimeoutMs` rules.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
+import type { Clock } from "../kit/clock.js";
+import { once, type Closable } from "../kit/lifecycle.js";
+import type { Logger } from "../kit/log.js";
+import { createAdmission, shuttingDown } from "./admission.js";
+import { AppRoute, type RouteDeps } from "./app-route.js";
+import { resolveGatewayConfig, type GatewayOptions } from "./config.js";
+import type { ExchangeContext } from "./exchange.js";
+import { readRequestHead } from "./forward-headers.js";
+import { HttpExchange } from "./http-exchange.js";
+import type { RequestMetricsSnapshot } from "./request-metrics.js";
+import { sendError, writeErrorToSocket } from "./respond.js";
+import { RouteTable } from "./route-table.js";
+import { emptySample, type TrafficSample } from "./traffic-stats.js";
+import { TunnelExchange } from "./tunnel-exchange.js";
+import type { Availability, GatewayEndpoint, GatewayHooks, RouteControl, RouteSettings } from "./types.js";
+
+export interface Gateway extends RouteControl, Closable {
+  /** Starts listening; resolves with the bound port (useful with port 0). */
+  listen(): Promise<{ port: number }>;
+  /** StatsSource (autoscaler/types.ts): reads and resets the app's interval counters. */
+  collect(app: string, nowMs: number): TrafficSample;
+  requestMetrics(): RequestMetricsSnapshot;
+}
+
+export interface GatewayDeps {
+  clock: Clock;
+  log: Logger;
+}
+
+export function createGateway(options: GatewayOptions, hooks: GatewayHooks, deps: GatewayDeps): Gateway {
+  const cfg = resolveGatewayConfig(options);
+  const log = deps.log.child({ component: "gateway" });
+  const table = new RouteTable();
+  const tunnels = new Set<TunnelExchange>();
+  const admit = createAdmission(table, cfg.authToken, cfg.retryAfterSec);
+  const routeDeps: RouteDeps = {
+    clock: deps.clock,
+    hooks,
+    log,
+    pool: { connectTimeoutMs: cfg.upstreamConnectTimeoutMs, idleTimeoutMs: cfg.upstreamIdleTimeoutMs },
+    defaultWakeQueueLimit: cfg.defaultWakeQueueLimit,
+    retryAfterSec: cfg.retryAfterSec,
+  };
+  let unrouted = 0;
+  let active = 0;
+  let closing = false;
+  let destroyed = false;
+  let onIdle: (() => void) | null = null;
+
+  const ctx: ExchangeContext = {
+    clock: deps.clock,
+    hooks,
+    log,
+    get closing() {
+      return closing;
+    },
+    opened: () => void active++,
+    closed: () => {
+      active--;
+      if (!closing) return;
+      server.closeIdleConnections();
+      if (active === 0) onIdle?.();
+    },
+  };
+
+  /** Counts a refused request: per app when the Host matched one, else as unrouted. */
+  const refused = (route: AppRoute | null, status: number): void => {
+    if (route === null) unrouted++;
+    else route.metrics.record(status, 0);
+  };
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    const head = readRequestHead(req.rawHeaders);
+    const v = admit(head, closing);
+    if (v.refusal !== null) return refused(v.route, sendError(res, v.refusal.err, v.refusal.opts));
+    new HttpExchange(ctx, v.route, head, req, res).start();
+  };
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, firstPacket: Buffer): void => {
+    const head = readRequestHead(req.rawHeaders);
+    const v = admit(head, closing);
+    if (v.refusal !== null) {
+      socket.on("error", () => socket.destroy());
+      return refused(v.route, writeErrorToSocket(socket, v.refusal.err, v.refusal.opts));
+    }
+    new TunnelExchange(ctx, v.route, head, req, socket, firstPacket, tunnels).start();
+  };
+
+  const server = createServer(
+    { maxHeaderSize: cfg.maxHeaderBytes ?? undefined, requestTimeout: 0, headersTimeout: cfg.headersTimeoutMs, keepAliveTimeout: cfg.keepAliveTimeoutMs },
+    onRequest,
+  );
+  server.on("upgrade", onUpgrade);
+
+  const close = once(async () => {
+    closing = true;
+    const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const route of table.apps()) route.flush(shuttingDown(), { retryAfterSec: cfg.retryAfterSec, close: true });
+    for (const t of tunnels) t.close();
+    if (active > 0) await new Promise<void>((resolve) => (onIdle = resolve));
+    server.closeIdleConnections();
+    await serverClosed;
+    for (const route of table.apps()) route.endpoints.destroy();
+    log.info("gateway closed");
+  });
+
+  return {
+    async listen() {
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(cfg.port, cfg.host, () => {
+          server.off("error", reject);
+          resolve();
+        });
+      });
+      const port = (server.address() as AddressInfo).port;
+      log.info("gateway listening", { host: cfg.host, port });
+      return { port };
+    },
+
+    close,
+
+    destroy(err?: Error) {
+      if (destroyed) return;
+      destroyed = true;
+      closing = true;
+      if (err) log.error("gateway destroyed", { err });
+      if (server.listening) server.close();
+      server.closeAllConnections();
+      for (const t of tunnels) t.destroy();
+      for (const route of table.apps()) {
+        route.flush(shuttingDown(), { close: true });
+        route.endpoints.destroy();
+      }
+      onIdle?.();
+    },
+
+    upsertApp(settings: RouteSettings) {
+      const route = table.get(settings.app) ?? new AppRoute(settings, routeDeps);
+      route.update(settings);
+      const moved = table.set(route, settings.hosts);
+      if (moved.length > 0) log.warn("host names moved to another app", { app: settings.app, hosts: moved });
+    },
+
+    removeApp(app: string) {
+      table.delete(app)?.remove();
+    },
+
+    setAvailability(app: string, availability: Availability) {
+      const route = table.get(app);
+      if (route) route.setAvailability(availability);
+      else log.debug("availability for an unknown app ignored", { app });
+    },
+
+    addEndpoint(app: string, endpoint: GatewayEndpoint) {
+      const route = table.get(app);
+      if (route) route.addEndpoint(endpoint);
+      else log.warn("endpoint for an unknown app ignored", { app, endpoint: endpoint.id });
+    },
+
+    removeEndpoint(app: string, id: string) {
+      table.get(app)?.removeEndpoint(id);
+    },
+
+    drainEndpoint(app: string, id: string, timeoutMs: number) {
+      return table.get(app)?.drainEndpoint(id, timeoutMs) ?? Promise.resolve();
+    },
+
+    collect(app: string, nowMs: number) {
+      return table.get(app)?.collect(nowMs) ?? emptySample();
+    },
+
+    requestMetrics() {
+      const apps = [];
+      for (const r of table.apps()) apps.push(r.metrics.snapshot(r.name, r.stats.inflight, r.queue.length));
+      return { apps, unrouted };
+    },
+  };
+}
