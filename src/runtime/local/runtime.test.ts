@@ -1,0 +1,128 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { systemClock } from "../../kit/clock.js";
+import { silentLogger } from "../../kit/log.js";
+import { runtimeContract } from "../contract.js";
+import { createLocalRuntime, registryFileName } from "./runtime.js";
+import { readStartTime } from "./proc-fs.js";
+import { isAlive, startLocal, waitUntil, writeTestApps } from "./test-apps.js";
+
+const policy = { backoffBaseMs: 20, backoffMaxMs: 160, backoffResetAfterMs: 60_000, crashLoopThreshold: 3 };
+
+runtimeContract("local", (hooks) => {
+  const apps = writeTestApps();
+  const runtime = createLocalRuntime({ stateDir: join(apps.dir, "state"), ...policy, stopGraceMs: 2_000 }, hooks, {
+    clock: systemClock,
+    log: silentLogger,
+  });
+  return {
+    runtime,
+    policy,
+    servingSpec: (name) => apps.spec(name, "server"),
+    crashingSpec: (name, code) => apps.spec(name, "crash", { args: [String(code)] }),
+    async crash(replica, code) {
+      const { host, port } = replica.endpoint!;
+      await fetch(`http://${host}:${port}/crash?code=${code}`).then((r) => r.text(), () => "");
+    },
+    step() {},
+    cleanup: async () => apps.cleanup(),
+  };
+});
+
+test("a replica gets $PORT and the base environment under the spec's own", async () => {
+  const h = startLocal({ baseEnv: { BASE: "b", GREETING: "from base" } });
+  try {
+    h.runtime.scale(h.apps.spec("env", "server", { env: { GREETING: "hi" } }), 1, 1);
+    const { replica } = await waitUntil("ready", () => h.ofType("replica-ready")[0]);
+    const { host, port } = replica.endpoint!;
+    const body = await (await fetch(`http://${host}:${port}/`)).json();
+    assert.deepEqual(body, { port: String(port), greeting: "hi", base: "b", probes: 0 });
+    assert.ok(replica.pid! > 0);
+    assert.equal(host, "127.0.0.1");
+  } finally {
+    await h.close();
+  }
+});
+
+test("output goes to a capped log file per replica, rotated once, and to a bounded tail", async () => {
+  const h = startLocal({ logFileMaxBytes: 16 * 1024, logTailLines: 100 });
+  try {
+    h.runtime.scale(h.apps.spec("chatty", "server", { env: { SPAM_LINES: "1000", LONG_LINE: "40000" } }), 1, 1);
+    const { replica } = await waitUntil("ready", () => h.ofType("replica-ready")[0]);
+    await waitUntil("the serving line", () => h.runtime.logs("chatty").some((l) => l.text.startsWith("serving on")));
+    const tail = h.runtime.logs("chatty");
+    assert.equal(tail.length, 100);
+    assert.ok(tail.some((l) => l.text === `line 999 ${"y".repeat(80)}`));
+    await h.runtime.close();
+    const file = join(h.stateDir, "logs", "chatty", `${replica.id}.log`);
+    assert.ok(statSync(file).size <= 16 * 1024, `${statSync(file).size} bytes`);
+    assert.ok(statSync(file + ".1").size <= 16 * 1024);
+    const text = readFileSync(file, "utf8");
+    assert.match(text, /^\d{4}-\d\d-\d\dT[\d:.]+Z stdout serving on \d+$/m);
+    assert.match(text, /Z system stopped \(/);
+  } finally {
+    await h.close();
+  }
+});
+
+test("lines longer than logLineMaxBytes are cut", async () => {
+  const h = startLocal({ logLineMaxBytes: 1024 });
+  try {
+    h.runtime.scale(h.apps.spec("long", "server", { env: { LONG_LINE: "5000" } }), 1, 1);
+    const long = await waitUntil("the long line", () => h.runtime.logs("long").find((l) => l.text.startsWith("xxx")));
+    assert.equal(long.text, "x".repeat(1024) + " [line cut]");
+    await waitUntil("the next line intact", () => h.runtime.logs("long").some((l) => l.text.startsWith("serving on")));
+  } finally {
+    await h.close();
+  }
+});
+
+test("killAllSync kills every replica group at once and ends restarts", async () => {
+  const h = startLocal();
+  try {
+    h.runtime.scale(h.apps.spec("doomed", "server"), 1, 2);
+    const ready = await waitUntil("two ready", () => h.ofType("replica-ready").length === 2 && h.ofType("replica-ready"));
+    h.runtime.killAllSync();
+    for (const e of ready) await waitUntil(`pid ${e.replica.pid} to die`, () => !isAlive(e.replica.pid!));
+    const registry = JSON.parse(readFileSync(join(h.stateDir, registryFileName), "utf8"));
+    assert.deepEqual(registry.replicas, []);
+    await waitUntil("both exits", () => h.ofType("replica-exited").length === 2);
+    assert.ok(h.ofType("replica-exited").every((e) => e.reason === "stopped" && e.signal === "SIGKILL"));
+    assert.deepEqual(h.runtime.replicas(), []);
+  } finally {
+    await h.close();
+  }
+});
+
+test("at creation, replica groups left by a dead server are killed, unless the pid was reused", async () => {
+  const apps = writeTestApps();
+  const stateDir = join(apps.dir, "state");
+  const orphan = spawn(process.execPath, ["silent.cjs"], { cwd: apps.dir, detached: true, stdio: "ignore" });
+  const stranger = spawn(process.execPath, ["silent.cjs"], { cwd: apps.dir, detached: true, stdio: "ignore" });
+  try {
+    await waitUntil("start times", () => readStartTime(orphan.pid!) && readStartTime(stranger.pid!));
+    const deadServer = spawnSync(process.execPath, ["-e", ""]).pid;
+    const entry = (pid: number, startTime: string | null) => ({ pid, pgid: pid, startTime, app: "old", replica: `old-r1-${pid}` });
+    mkdirSync(stateDir, { recursive: true });
+    writeFileSync(
+      join(stateDir, registryFileName),
+      JSON.stringify({
+        owner: { pid: deadServer, startTime: "1" },
+        replicas: [entry(orphan.pid!, readStartTime(orphan.pid!)), entry(stranger.pid!, "12345")],
+      }),
+    );
+    const runtime = createLocalRuntime({ stateDir }, { onEvent() {}, drain: async () => {} }, { clock: systemClock, log: silentLogger });
+    await waitUntil("the orphan to die", () => !isAlive(orphan.pid!));
+    assert.ok(isAlive(stranger.pid!), "a process whose start time differs is not ours");
+    assert.deepEqual(JSON.parse(readFileSync(join(stateDir, registryFileName), "utf8")).replicas, []);
+    await runtime.close();
+  } finally {
+    stranger.kill("SIGKILL");
+    orphan.kill("SIGKILL");
+    apps.cleanup();
+  }
+  assert.equal(existsSync(apps.dir), false);
+});

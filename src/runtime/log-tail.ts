@@ -1,0 +1,99 @@
+/**
+ * The in-memory log tail every runtime keeps: per app, the last `linesPerApp` lines (a ring, so
+ * appending is O(1)) and the live subscribers of `subscribeLogs`. Both maps are keyed by app and
+ * bounded: at most `maxApps` tails are kept, the least recently written one is dropped first
+ * (an app with live replicas writes often, so idle apps go first); subscribers live only as long
+ * as their subscription.
+ */
+import type { Logger } from "../kit/log.js";
+import type { LogLine } from "./types.js";
+
+export interface LogTailOptions {
+  /** Lines kept per app. Default 2,000. */
+  linesPerApp?: number;
+  /** Apps whose tails are kept at once. Default 10,000. */
+  maxApps?: number;
+  log: Logger;
+}
+
+class Ring {
+  #lines: (LogLine | undefined)[];
+  #start = 0;
+  #size = 0;
+
+  constructor(capacity: number) {
+    this.#lines = new Array(capacity);
+  }
+
+  push(line: LogLine): void {
+    const cap = this.#lines.length;
+    this.#lines[(this.#start + this.#size) % cap] = line;
+    if (this.#size < cap) this.#size++;
+    else this.#start = (this.#start + 1) % cap;
+  }
+
+  toArray(): LogLine[] {
+    const out: LogLine[] = [];
+    for (let i = 0; i < this.#size; i++) out.push(this.#lines[(this.#start + i) % this.#lines.length]!);
+    return out;
+  }
+}
+
+export class LogTails {
+  readonly linesPerApp: number;
+  readonly maxApps: number;
+  #log: Logger;
+  /** Insertion order is recency order: a write moves the app to the end. */
+  #tails = new Map<string, Ring>();
+  #subscribers = new Map<string, Set<(line: LogLine) => void>>();
+
+  constructor(opts: LogTailOptions) {
+    this.linesPerApp = Math.max(1, opts.linesPerApp ?? 2_000);
+    this.maxApps = Math.max(1, opts.maxApps ?? 10_000);
+    this.#log = opts.log;
+  }
+
+  append(line: LogLine): void {
+    let ring = this.#tails.get(line.app);
+    if (ring) this.#tails.delete(line.app);
+    else {
+      ring = new Ring(this.linesPerApp);
+      if (this.#tails.size >= this.maxApps) this.#tails.delete(this.#tails.keys().next().value!);
+    }
+    this.#tails.set(line.app, ring);
+    ring.push(line);
+    const subs = this.#subscribers.get(line.app);
+    if (!subs) return;
+    for (const fn of subs) {
+      try {
+        fn(line);
+      } catch (err) {
+        this.#log.warn("log subscriber failed", { app: line.app, err });
+      }
+    }
+  }
+
+  /** Oldest first; `limit` keeps the newest lines, `replica` keeps one replica's lines. */
+  lines(app: string, opts: { limit?: number; replica?: string } = {}): LogLine[] {
+    let lines = this.#tails.get(app)?.toArray() ?? [];
+    if (opts.replica !== undefined) lines = lines.filter((l) => l.replica === opts.replica);
+    if (opts.limit !== undefined) lines = opts.limit > 0 ? lines.slice(-opts.limit) : [];
+    return lines;
+  }
+
+  subscribe(app: string, fn: (line: LogLine) => void): () => void {
+    let subs = this.#subscribers.get(app);
+    if (!subs) this.#subscribers.set(app, (subs = new Set()));
+    const entry = (line: LogLine): void => fn(line);
+    subs.add(entry);
+    return () => {
+      subs.delete(entry);
+      if (subs.size === 0 && this.#subscribers.get(app) === subs) this.#subscribers.delete(app);
+    };
+  }
+
+  /** Drops an app's tail (its subscribers stay until they unsubscribe). */
+  forget(app: string): void {
+    this.#tails.delete(app);
+  }
+}
