@@ -43,6 +43,8 @@ export const httpStatusByCode: Readonly<Record<ErrorCode, number>> = Object.free
   SIM_TRACE_INVALID: 400,
   SIM_OPTIONS_INVALID: 400,
   INTERNAL_ERROR: 500,
+  CONFIG_INVALID: 500,
+  SERVER_LISTEN_FAILED: 500,
   API_TOO_MANY_STREAMS: 503,
   CLI_USAGE: 400,
   CLI_TOKEN_MISSING: 401,

@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
+import { EbbError } from "../kit/errors.js";
 import type { Level } from "../kit/log.js";
 
 export interface ServeConfig {
@@ -75,7 +76,7 @@ export function loadServeConfig(src: ConfigSources): Readonly<ServeConfig> {
   if (f.deploy?.length) merged.deploy = [...(merged.deploy as string[]), ...f.deploy];
 
   const config = validate(merged, problems, src.cwd);
-  if (problems.length) throw new Error(`invalid ebb serve configuration:\n  ${problems.join("\n  ")}`);
+  if (problems.length) throw new EbbError("CONFIG_INVALID", `invalid ebb serve configuration:\n  ${problems.join("\n  ")}`, { problems });
   return Object.freeze(config);
 }
 

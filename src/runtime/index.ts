@@ -18,7 +18,6 @@ export { restartPolicyDefaults, type RestartPolicy } from "./policy.js";
 export {
   createLocalRuntime,
   localRuntimeDefaults,
-  parseMemoryBytes,
   registryFileName,
   resolveLocalRuntimeConfig,
   type Capacity,

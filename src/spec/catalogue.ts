@@ -4,6 +4,9 @@
  * gateway (gateway/respond.ts) map codes to HTTP statuses at the edge.
  */
 export const errorCatalogue = {
+  // server
+  CONFIG_INVALID: "A setting of `ebb serve` (flag, EBB_* variable or config file) is unknown or out of range.",
+  SERVER_LISTEN_FAILED: "A listener could not bind its address (the port is in use, or not allowed).",
   // spec and manifests
   APP_SPEC_INVALID: "The app spec breaks one or more rules; `details.problems` lists each with its field path.",
   MANIFEST_UNREADABLE: "A manifest file could not be read or parsed (YAML, JSON or a TypeScript module).",

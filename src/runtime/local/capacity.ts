@@ -4,24 +4,9 @@
  * replicas still fits `config.capacity`. A replica holds its reservation from the start attempt
  * until its process is gone, so draining and stopping replicas still count.
  */
+import { memoryBytes } from "../../spec/quantity.js";
 import type { AppSpec } from "../../spec/types.js";
 import type { Capacity } from "./config.js";
-
-const binary: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
-const decimal: Record<string, number> = { m: 1e-3, "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
-const quantity = /^([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE]([+-]?[0-9]+))?(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)?$/;
-
-/**
- * Bytes of a Kubernetes memory quantity, rounded up: "512Mi" -> 536870912, "1G" -> 1e9,
- * "129e6" -> 129000000. Null when the text is not a quantity.
- */
-export function parseMemoryBytes(text: string): number | null {
-  const m = quantity.exec(text.trim());
-  if (!m) return null;
-  const [, digits, exponent, suffix = ""] = m;
-  const value = Number(digits) * 10 ** Number(exponent ?? 0) * (binary[suffix] ?? decimal[suffix]!);
-  return Number.isFinite(value) ? Math.ceil(value) : null;
-}
 
 /** What one replica asks for. */
 export interface Request {
@@ -29,9 +14,9 @@ export interface Request {
   memoryBytes: number;
 }
 
-/** What a replica of the spec asks for (an unparsable memory quantity asks for none). */
+/** What a replica of the spec asks for (the spec is validated, so its memory quantity parses). */
 export function requestOf(spec: AppSpec): Request {
-  return { cpu: spec.resources.cpu, memoryBytes: parseMemoryBytes(spec.resources.memory) ?? 0 };
+  return { cpu: spec.resources.cpu, memoryBytes: memoryBytes(spec.resources.memory) };
 }
 
 export class CapacityPool {

@@ -4,4 +4,3 @@
  */
 export { createLocalRuntime, registryFileName, type LocalRuntime, type LocalRuntimeDeps } from "./runtime.js";
 export { localRuntimeDefaults, resolveLocalRuntimeConfig, type Capacity, type LocalRuntimeConfig, type LocalRuntimeOptions } from "./config.js";
-export { parseMemoryBytes } from "./capacity.js";

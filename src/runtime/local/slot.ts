@@ -10,7 +10,8 @@ import type { Clock, Timer } from "../../kit/clock.js";
 import type { AppSpec } from "../../spec/types.js";
 import { LastItems } from "../policy.js";
 import type { ExitReason, ReplicaInfo } from "../types.js";
-import { formatBytes, parseMemoryBytes, requestOf, type Request } from "./capacity.js";
+import { memoryBytes } from "../../spec/quantity.js";
+import { formatBytes, requestOf, type Request } from "./capacity.js";
 import { CappedLogFile } from "./log-file.js";
 import { readStartTime } from "./proc-fs.js";
 import { startReadinessProbe } from "./readiness.js";
@@ -162,12 +163,10 @@ export class ReplicaSlot {
     });
     const startupMs = this.spec.timeouts.startup * 1000;
     this.#after(startupMs - (clock.now() - this.startedAt), () => this.#killFor("startup-timeout", `not ready within ${this.spec.timeouts.startup} s; killing it`));
-    const limit = parseMemoryBytes(this.spec.resources.memory);
-    if (limit !== null) {
-      this.#unwatchMemory = this.#env.memory.watch(proc.pid, limit, (rss) =>
-        this.#killFor("oom", `using ${formatBytes(rss)}, over its memory limit of ${this.spec.resources.memory}; killing it`),
-      );
-    }
+    const limit = memoryBytes(this.spec.resources.memory);
+    this.#unwatchMemory = this.#env.memory.watch(proc.pid, limit, (rss) =>
+      this.#killFor("oom", `using ${formatBytes(rss)}, over its memory limit of ${this.spec.resources.memory}; killing it`),
+    );
   }
 
   #ready(at: number): void {
