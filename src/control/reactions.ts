@@ -131,7 +131,7 @@ export class Reactions {
       case "insufficient-capacity":
         if (state.trouble?.kind !== "capacity") {
           state.trouble = { kind: "capacity", message: e.message };
-          this.#d.events.emit(app, "InsufficientCapacity", `Insufficient capacity: ${e.message}`, {}, e.revision);
+          this.#d.events.emit(app, "InsufficientCapacity", `Insufficient capacity: ${e.message}`, { code: "RUNTIME_INSUFFICIENT_CAPACITY" }, e.revision);
         }
         break;
     }
@@ -161,7 +161,7 @@ export class Reactions {
       app,
       "ReplicaReady",
       `Replica ${replica.id} ready in ${ms(phases.readyMs)} (spawn ${ms(phases.spawnMs)}, listening ${ms(phases.listeningMs)})`,
-      { replica: replica.id, endpoint: replica.endpoint, phases },
+      { replica: replica.id, pid: replica.pid, endpoint: replica.endpoint, phases },
       replica.revision,
     );
     if (state.rollout && replica.revision === state.rollout.revision) this.#maybeFinishRollout(state);
@@ -217,7 +217,7 @@ export class Reactions {
       if (rollout.previous && state.servingRevision !== null) {
         state.record = rollout.previous;
         this.#d.store.putApp(rollout.previous);
-        this.#d.events.emit(app, "RolloutFailed", `Revision ${rollout.revision} could not become ready (${message}); revision ${state.servingRevision} keeps serving`, { cause: e.cause }, rollout.revision);
+        this.#d.events.emit(app, "RolloutFailed", `Revision ${rollout.revision} could not become ready (${message}); revision ${state.servingRevision} keeps serving`, { code: "ROLLOUT_FAILED", cause: e.cause }, rollout.revision);
         this.#d.apply(state);
         return;
       }
@@ -228,7 +228,7 @@ export class Reactions {
       state.wake = null;
       ports.autoscaler.remove(app);
       ports.routes.setAvailability(app, { kind: "unavailable", code: e.cause.code, message: state.failed.message, retryAfterSec: 60 });
-      this.#d.events.emit(app, "RolloutFailed", `Revision ${rollout.revision} could not become ready: ${message}`, { cause: e.cause }, rollout.revision);
+      this.#d.events.emit(app, "RolloutFailed", `Revision ${rollout.revision} could not become ready: ${message}`, { code: "ROLLOUT_FAILED", cause: e.cause }, rollout.revision);
       return;
     }
     if (e.revision !== state.servingRevision) return;

@@ -16,7 +16,6 @@ test("every GATEWAY_ code in the catalogue has its status (DESIGN §8)", () => {
     GATEWAY_APP_UNAVAILABLE: 503,
     GATEWAY_UPSTREAM_FAILED: 502,
     GATEWAY_REQUEST_TIMEOUT: 504,
-    GATEWAY_OVERLOADED: 503,
     GATEWAY_SHUTTING_DOWN: 503,
   };
   const gatewayCodes = Object.keys(errorCatalogue).filter((c) => c.startsWith("GATEWAY_"));

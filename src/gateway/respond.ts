@@ -21,7 +21,6 @@ const statusByCode: Readonly<Record<GatewayErrorCode, number>> = Object.freeze({
   GATEWAY_APP_UNAVAILABLE: 503,
   GATEWAY_UPSTREAM_FAILED: 502,
   GATEWAY_REQUEST_TIMEOUT: 504,
-  GATEWAY_OVERLOADED: 503,
   GATEWAY_SHUTTING_DOWN: 503,
 });
 

@@ -31,7 +31,6 @@ export const errorCatalogue = {
   GATEWAY_APP_UNAVAILABLE: "The app cannot start (crash loop, out of memory, start failure); the body names the cause.",
   GATEWAY_UPSTREAM_FAILED: "The replica failed or closed the connection mid-request.",
   GATEWAY_REQUEST_TIMEOUT: "The request ran past the app's request timeout.",
-  GATEWAY_OVERLOADED: "Every replica is at its concurrency limit and the app is at its maximum replicas.",
   GATEWAY_SHUTTING_DOWN: "The gateway is shutting down and takes no new requests.",
   // autoscaler
   AUTOSCALER_APP_LIMIT: "The autoscaler already tracks its maximum number of apps.",
