@@ -5,6 +5,7 @@
  */
 import { runCli } from "../cli/index.js";
 import { serveCommand } from "./serve.js";
+import { simHandler } from "./sim.js";
 
 const controller = new AbortController();
 // `ebb serve` handles its own signals; for following commands (-f, --wait) Ctrl-C ends the follow.
@@ -13,6 +14,6 @@ if (process.argv[2] !== "serve") process.once("SIGINT", () => controller.abort()
 const code = await runCli(
   process.argv.slice(2),
   { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), signal: controller.signal },
-  { serve: serveCommand },
+  { serve: serveCommand, sim: simHandler },
 );
 process.exitCode = code;
