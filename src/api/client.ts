@@ -4,15 +4,15 @@
  * EbbErrors with the server's code; a server that cannot be reached is SERVER_UNREACHABLE with a
  * hint. The CLI and the console import ebb's types and errors from here.
  */
-import type { DeployResult, EventFilter, LogEntry, ScalingPatch } from "../control/types.js";
+import type { DeployResult, EventFilter, LogEntry, MetricSample, Overview, ScalingPatch } from "../control/types.js";
 import { EbbError } from "../kit/errors.js";
 import type { AppView, EbbEvent } from "../spec/types.js";
 import { readSse } from "./sse-reader.js";
 
 export { EbbError, isEbbError } from "../kit/errors.js";
-export type { ControlApi, DeployResult, EventFilter, LogEntry, ScalingPatch } from "../control/types.js";
+export type { AppTraffic, ControlApi, DeployResult, EventFilter, LogEntry, MetricSample, Overview, ScalingPatch } from "../control/types.js";
 export type { LogLine } from "../runtime/types.js";
-export type { AppView, EbbEvent, EventType } from "../spec/types.js";
+export type { AppSummary, AppView, EbbEvent, EventType } from "../spec/types.js";
 
 export interface ClientOptions {
   /** e.g. "http://127.0.0.1:7070". */
@@ -20,6 +20,14 @@ export interface ClientOptions {
   token: string;
   /** Default the global fetch. */
   fetch?: typeof fetch;
+}
+
+/** An app's recorded metrics, with the range and step the server used (ms). */
+export interface AppMetrics {
+  samples: MetricSample[];
+  from: number;
+  to: number;
+  step: number;
 }
 
 export interface EbbClient {
@@ -34,6 +42,12 @@ export interface EbbClient {
   events(filter?: EventFilter): Promise<EbbEvent[]>;
   logs(name: string, opts?: { limit?: number; replica?: string }): Promise<LogEntry[]>;
   metrics(): Promise<string>;
+  /** Recorded samples of an app; without options the last 15 minutes at a step of at most 900 points. */
+  appMetrics(name: string, range?: { from?: number; to?: number; step?: number }): Promise<AppMetrics>;
+  /** Every app with its traffic over the last ~10 s. */
+  overview(): Promise<Overview>;
+  /** The overview now, then once a second. Ends on abort. */
+  streamOverview(signal?: AbortSignal): AsyncIterable<Overview>;
   /** Live events, after the stored ones newer than `after` (an event id). Ends on abort. */
   streamEvents(opts?: { app?: string; after?: number }, signal?: AbortSignal): AsyncIterable<EbbEvent>;
   /** Live log lines and events of one app. Ends on abort. */
@@ -66,7 +80,7 @@ export function createClient(opts: ClientOptions): EbbClient {
   const json = async <T>(method: string, path: string, body?: unknown): Promise<T> => (await (await call(method, path, body)).json()) as T;
   const app = (name: string): string => `/api/v1/apps/${encodeURIComponent(name)}`;
 
-  async function* stream(path: string, event: string, signal: AbortSignal | undefined): AsyncGenerator<unknown> {
+  async function* stream(path: string, event: string, signal: AbortSignal | undefined, maxEventChars?: number): AsyncGenerator<unknown> {
     let res: Response;
     try {
       res = await call("GET", path, undefined, signal);
@@ -76,7 +90,7 @@ export function createClient(opts: ClientOptions): EbbClient {
     }
     if (!res.body) return;
     try {
-      for await (const message of readSse(res.body, signal)) {
+      for await (const message of readSse(res.body, signal, maxEventChars)) {
         if (message.event === event) yield JSON.parse(message.data);
       }
     } catch (err) {
@@ -99,10 +113,16 @@ export function createClient(opts: ClientOptions): EbbClient {
       (await json<{ events: EbbEvent[] }>("GET", `/api/v1/events${query({ app: filter.app, after: filter.afterId, limit: filter.limit })}`)).events,
     logs: async (name, o = {}) => (await json<{ entries: LogEntry[] }>("GET", `${app(name)}/logs${query(o)}`)).entries,
     metrics: async () => (await call("GET", "/metrics")).text(),
+    appMetrics: (name, range = {}) => json<AppMetrics>("GET", `${app(name)}/metrics${query(range)}`),
+    overview: () => json<Overview>("GET", "/api/v1/overview"),
+    streamOverview: (signal) => stream("/api/v1/overview/stream", "overview", signal, overviewMaxChars) as AsyncIterable<Overview>,
     streamEvents: (o = {}, signal) => stream(`/api/v1/events/stream${query(o)}`, "ebb-event", signal) as AsyncIterable<EbbEvent>,
     streamLogs: (name, o = {}, signal) => stream(`${app(name)}/logs/stream${query(o)}`, "ebb-log", signal) as AsyncIterable<LogEntry>,
   };
 }
+
+/** An overview carries every app's view: about 1 KB each, so 10,000 apps make some 10 MB. */
+const overviewMaxChars = 64 * 1024 * 1024;
 
 function query(params: Record<string, string | number | undefined>): string {
   const q = new URLSearchParams();

@@ -2,13 +2,18 @@
  * An in-memory ControlApi for the API's and the CLI's tests (and a console without a backend).
  * It keeps apps, events and log lines in bounded arrays, fills spec defaults without the real
  * validator (only `name` and `command` are checked), and lets a test push events and log lines,
- * see how many live subscribers there are, and script what follows a deploy.
+ * see how many live subscribers there are, and script what follows a deploy. Metric samples
+ * (`recordSamples`, kept in a memory store and aggregated as the real one does) and per-app
+ * traffic (`setTraffic`) are set by the test; `publishOverview()` sends one overview to every
+ * overview subscriber, as the real server does each second.
  */
-import type { ControlApi, DeployResult, EventFilter, LogEntry, ScalingPatch } from "../control/types.js";
+import type { AppTraffic, ControlApi, DeployResult, EventFilter, LogEntry, MetricsRange, Overview, ScalingPatch } from "../control/types.js";
 import { EbbError } from "../kit/errors.js";
 import { contentHash } from "../kit/hash.js";
 import type { LogLine } from "../runtime/types.js";
 import type { AppSpec, AppView, EbbEvent, NewEvent } from "../spec/types.js";
+import { createMemoryStore } from "../store/memory.js";
+import type { MetricSample, Store } from "../store/types.js";
 
 export interface FakeControlOptions {
   /** Called after each deploy result is returned, e.g. to emit rollout events. */
@@ -25,6 +30,9 @@ export class FakeControl implements ControlApi {
   readonly #logs: LogEntry[] = [];
   readonly #eventSubs = new Set<(e: EbbEvent) => void>();
   readonly #logSubs = new Map<(e: LogEntry) => void, string>();
+  readonly #overviewSubs = new Set<(o: Overview) => void>();
+  readonly #traffic = new Map<string, AppTraffic>();
+  readonly #history: Store = createMemoryStore();
   readonly #opts: FakeControlOptions;
   #nextId = 1;
 
@@ -38,6 +46,10 @@ export class FakeControl implements ControlApi {
 
   get logSubscribers(): number {
     return this.#logSubs.size;
+  }
+
+  get overviewSubscribers(): number {
+    return this.#overviewSubs.size;
   }
 
   async deploy(rawSpecs: unknown[], opts: { defaultWorkdir?: string } = {}): Promise<DeployResult[]> {
@@ -77,6 +89,7 @@ export class FakeControl implements ControlApi {
   async delete(name: string): Promise<void> {
     this.getApp(name);
     this.#apps.delete(name);
+    this.#traffic.delete(name);
     this.emit({ app: name, type: "Deleted", revision: null, message: "Deleted", data: {} });
   }
 
@@ -115,6 +128,39 @@ export class FakeControl implements ControlApi {
   subscribeLogs(name: string, fn: (entry: LogEntry) => void): () => void {
     this.#logSubs.set(fn, name);
     return () => void this.#logSubs.delete(fn);
+  }
+
+  appMetrics(name: string, range: MetricsRange): MetricSample[] {
+    this.getApp(name);
+    return this.#history.querySamples(name, range.fromMs, range.toMs, range.stepMs);
+  }
+
+  overview(): Overview {
+    const apps = this.listApps();
+    const idle: AppTraffic = { rps: 0, inflight: 0, p50Ms: null, p99Ms: null };
+    return { time: this.#now(), apps, traffic: Object.fromEntries(apps.map((a) => [a.name, this.#traffic.get(a.name) ?? idle])) };
+  }
+
+  subscribeOverview(fn: (overview: Overview) => void): () => void {
+    this.#overviewSubs.add(fn);
+    return () => void this.#overviewSubs.delete(fn);
+  }
+
+  /** Stores samples for `appMetrics` (same aggregation as the real store). */
+  recordSamples(samples: MetricSample[]): void {
+    this.#history.recordSamples(samples);
+  }
+
+  /** Sets an app's traffic as the overview reports it. */
+  setTraffic(name: string, traffic: AppTraffic): void {
+    this.#traffic.set(name, traffic);
+  }
+
+  /** Sends the current overview to every overview subscriber; returns it. */
+  publishOverview(): Overview {
+    const overview = this.overview();
+    for (const fn of [...this.#overviewSubs]) fn(overview);
+    return overview;
   }
 
   /** Stores an event, interleaves it in the app's logs and tells every subscriber. */

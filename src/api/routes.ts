@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ControlApi, ScalingPatch } from "../control/types.js";
 import { EbbError } from "../kit/errors.js";
+import { metricsRange } from "./metrics-range.js";
 import { intParam, objectBody, onlyKeys, readJsonBody, stringParam } from "./request.js";
 import type { SseStreams } from "./sse.js";
 
@@ -17,6 +18,8 @@ export interface ApiContext {
   bodyLimitBytes: number;
   /** Most events replayed to a stream that resumes with `after` or Last-Event-ID. */
   replayLimit: number;
+  /** ms epoch, for default time ranges. */
+  now: () => number;
 }
 
 export interface RouteInput {
@@ -143,6 +146,23 @@ function streamLogs(ctx: ApiContext, input: RouteInput): undefined {
   return undefined;
 }
 
+/**
+ * One overview at once, then one per second as the control plane publishes them. Each replaces
+ * the last, so a client still reading one skips the next instead of queueing it.
+ */
+function streamOverview(ctx: ApiContext, input: RouteInput): undefined {
+  const first = ctx.control.overview();
+  const stream = openStream(ctx, input);
+  stream.sendSnapshot("overview", first);
+  try {
+    stream.onClose(ctx.control.subscribeOverview((o) => void stream.sendSnapshot("overview", o)));
+  } catch (err) {
+    stream.close();
+    throw err;
+  }
+  return undefined;
+}
+
 export function apiRouter(): Router {
   return new Router()
     .add("GET", "/healthz", () => json(200, { ok: true }), false)
@@ -187,5 +207,12 @@ export function apiRouter(): Router {
       };
       return json(200, { events: ctx.control.events(filter) });
     })
-    .add("GET", "/api/v1/events/stream", streamEvents);
+    .add("GET", "/api/v1/events/stream", streamEvents)
+    .add("GET", "/api/v1/apps/:name/metrics", (ctx, { params, query }) => {
+      const range = metricsRange(query, ctx.now());
+      const samples = ctx.control.appMetrics(params.name!, range);
+      return json(200, { samples, from: range.fromMs, to: range.toMs, step: range.stepMs });
+    })
+    .add("GET", "/api/v1/overview", (ctx) => json(200, ctx.control.overview()))
+    .add("GET", "/api/v1/overview/stream", streamOverview);
 }

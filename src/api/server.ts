@@ -54,7 +54,7 @@ export interface ApiServerDeps {
   /** Folder of the console's built files, served on non-API GETs. */
   staticDir?: string;
   log: Logger;
-  /** Drives SSE heartbeats. Default the system clock. */
+  /** Drives SSE heartbeats and default time ranges. Default the system clock. */
   clock?: Clock;
 }
 
@@ -77,8 +77,9 @@ export function createApiServer(config: ApiServerConfig, deps: ApiServerDeps): A
     maxConnections: config.maxConnections ?? apiDefaults.maxConnections,
   };
   const log = deps.log.child({ component: "api" });
+  const clock = deps.clock ?? systemClock;
   const streams = new SseStreams(cfg.maxStreams, {
-    clock: deps.clock ?? systemClock,
+    clock,
     heartbeatMs: cfg.heartbeatMs,
     maxBufferedBytes: cfg.streamBufferBytes,
   });
@@ -88,6 +89,7 @@ export function createApiServer(config: ApiServerConfig, deps: ApiServerDeps): A
     streams,
     bodyLimitBytes: cfg.bodyLimitBytes,
     replayLimit: cfg.replayLimit,
+    now: () => clock.now(),
   };
   const router = apiRouter();
   let closing = false;

@@ -25,6 +25,20 @@ test("a block without data dispatches nothing and resets the event name", () => 
   assert.deepEqual(p.push("event: lonely\n\ndata: d\n\n"), [{ event: "message", data: "d", id: undefined }]);
 });
 
+test("a long line in many chunks: one event, and the bound still holds", () => {
+  const data = JSON.stringify({ apps: "a".repeat(300_000) });
+  const text = `event: overview\ndata: ${data}\n\n`;
+  const p = new SseParser(400_000);
+  const seen = [];
+  for (let i = 0; i < text.length; i += 1000) seen.push(...p.push(text.slice(i, i + 1000)));
+  assert.deepEqual(seen, [{ event: "overview", data, id: undefined }]);
+  const small = new SseParser(10_000);
+  small.push("data: ");
+  assert.throws(() => {
+    for (let i = 0; i < 20; i++) small.push("x".repeat(1000));
+  }, (err) => isEbbError(err, "API_BAD_REQUEST"));
+});
+
 test("an event past the size bound is refused", () => {
   const p = new SseParser(64);
   assert.throws(() => p.push(`data: ${"x".repeat(100)}`), (err) => isEbbError(err, "API_BAD_REQUEST"));

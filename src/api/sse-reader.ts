@@ -19,6 +19,9 @@ export interface SseMessage {
 export class SseParser {
   readonly #maxEventChars: number;
   #pending = "";
+  /** Chunks of an unterminated line not yet joined to `#pending`. */
+  #parts: string[] = [];
+  #partChars = 0;
   #event = "";
   #data: string[] = [];
   #dataChars = 0;
@@ -31,9 +34,22 @@ export class SseParser {
 
   /** Feeds decoded text; returns the events completed by it. */
   push(text: string): SseMessage[] {
-    this.#pending += text;
+    // A chunk in the middle of a long line is only kept: a megabyte-long event arriving in many
+    // chunks is joined and scanned once, not once per chunk.
+    if (!/[\r\n]/.test(text) && !this.#pending.endsWith("\r")) {
+      this.#parts.push(text);
+      this.#partChars += text.length;
+      this.#checkSize();
+      return [];
+    }
+    // What was pending has no line end, except perhaps a final CR: scan from there only.
+    const scanFrom = Math.max(0, this.#pending.length - 1);
+    this.#pending += this.#parts.join("") + text;
+    this.#parts = [];
+    this.#partChars = 0;
     const out: SseMessage[] = [];
     const lineEnd = /\r\n|\n|\r/g;
+    lineEnd.lastIndex = scanFrom;
     let start = 0;
     for (let m = lineEnd.exec(this.#pending); m; m = lineEnd.exec(this.#pending)) {
       // A CR at the very end may be the first half of a CRLF split across chunks: wait for more.
@@ -43,10 +59,14 @@ export class SseParser {
       start = m.index + m[0].length;
     }
     this.#pending = this.#pending.slice(start);
-    if (this.#pending.length + this.#dataChars > this.#maxEventChars) {
+    this.#checkSize();
+    return out;
+  }
+
+  #checkSize(): void {
+    if (this.#pending.length + this.#partChars + this.#dataChars > this.#maxEventChars) {
       throw new EbbError("API_BAD_REQUEST", `server-sent event larger than ${this.#maxEventChars} characters`);
     }
-    return out;
   }
 
   #line(line: string): SseMessage | undefined {
@@ -77,12 +97,13 @@ export class SseParser {
 
 /**
  * The events of a fetch response body. Ends when the body ends or `signal` aborts; cancelling
- * the iteration (break, return) cancels the body, which closes the connection.
+ * the iteration (break, return) cancels the body, which closes the connection. `maxEventChars`
+ * is the parser's bound (default 1 Mi chars).
  */
-export async function* readSse(body: ReadableStream<Uint8Array>, signal?: AbortSignal): AsyncGenerator<SseMessage> {
+export async function* readSse(body: ReadableStream<Uint8Array>, signal?: AbortSignal, maxEventChars?: number): AsyncGenerator<SseMessage> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
-  const parser = new SseParser();
+  const parser = new SseParser(maxEventChars);
   // Cancelling settles a pending read at once, even for a body the signal is not wired to.
   const onAbort = (): void => void reader.cancel().catch(() => {});
   signal?.addEventListener("abort", onAbort, { once: true });

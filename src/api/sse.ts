@@ -22,6 +22,8 @@ export class SseStream {
   readonly #onClose: Array<() => void> = [];
   #heartbeat: Timer | undefined;
   #closed = false;
+  /** Snapshots written but not yet handed to the socket. */
+  #snapshotsPending = 0;
 
   constructor(req: IncomingMessage, res: ServerResponse, opts: SseOptions) {
     this.#res = res;
@@ -54,6 +56,24 @@ export class SseStream {
   send(event: string, data: unknown, id?: number): void {
     const idLine = id === undefined ? "" : `id: ${id}\n`;
     this.#write(`event: ${event}\n${idLine}data: ${JSON.stringify(data)}\n\n`);
+  }
+
+  /**
+   * A snapshot that supersedes the previous one (the overview). It is queued like any event
+   * while the backlog stays within `maxBufferedBytes`. Past that it goes out only once the
+   * previous snapshot has left (a larger one, an overview of a thousand apps, is written whole);
+   * otherwise it is skipped, and the client gets a later, fresher one. A stream thus holds at most
+   * one snapshot beyond the bound, and a client that has not taken it by the next heartbeat is
+   * cut off as a slow reader. Returns whether it was sent.
+   */
+  sendSnapshot(event: string, data: unknown): boolean {
+    if (this.#closed) return false;
+    const text = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+    const fits = this.#res.writableLength + Buffer.byteLength(text) <= this.#opts.maxBufferedBytes;
+    if (!fits && this.#snapshotsPending > 0) return false;
+    this.#snapshotsPending++;
+    this.#res.write(text, () => void this.#snapshotsPending--);
+    return true;
   }
 
   /** A comment line (`: text`), which clients ignore (§9.2.6). */

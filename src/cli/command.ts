@@ -8,6 +8,10 @@ import type { FlagSpecs, ParsedArgs } from "./args.js";
 
 export interface OutputStream {
   write(text: string): unknown;
+  /** True on a terminal (`ebb top` redraws in place there). */
+  isTTY?: boolean;
+  /** Terminal width in characters, when known. */
+  columns?: number;
 }
 
 export interface CliIo {

@@ -11,6 +11,7 @@ import { commandHelp, globalFlags, mainHelp, type CliIo, type Command, type Comm
 import { lazyClient, resolveDataDir, type ConnectionFlags } from "./connection.js";
 import { deployCommand } from "./deploy.js";
 import { eventsCommand, logsCommand } from "./event-commands.js";
+import { topCommand } from "./top.js";
 
 export const builtinCommands: readonly Command[] = [
   deployCommand,
@@ -18,6 +19,7 @@ export const builtinCommands: readonly Command[] = [
   getCommand,
   eventsCommand,
   logsCommand,
+  topCommand,
   stopCommand,
   startCommand,
   deleteCommand,

@@ -7,6 +7,14 @@ import { runCli } from "../cli/index.js";
 import { serveCommand } from "./serve.js";
 import { simHandler } from "./sim.js";
 
+// A reader that goes away (`ebb events -f | head`) ends the command quietly, not with EPIPE.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(0);
+    throw err;
+  });
+}
+
 const controller = new AbortController();
 // `ebb serve` handles its own signals; for following commands (-f, --wait) Ctrl-C ends the follow.
 if (process.argv[2] !== "serve") process.once("SIGINT", () => controller.abort());

@@ -1,7 +1,9 @@
 /**
  * The composition root of `ebb serve`: builds the store, gateway, runtime, autoscaler, control
- * plane and API from one configuration, wires their hooks, and owns the order of start and stop.
- * It is the only place concrete parts are constructed.
+ * plane, telemetry and API from one configuration, wires their hooks, and owns the order of
+ * start and stop. It is the only place concrete parts are constructed. Telemetry reads the
+ * gateway's request metrics and the control plane, records the metrics history in the store and
+ * renders `/metrics` for the API.
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -15,7 +17,7 @@ import type { Store } from "../store/types.js";
 import { createGateway, type Gateway } from "../gateway/index.js";
 import { createLocalRuntime, type LocalRuntime } from "../runtime/index.js";
 import { Autoscaler } from "../autoscaler/index.js";
-import { Control } from "../control/index.js";
+import { Control, ProcessMetrics, Telemetry } from "../control/index.js";
 import { createApiServer, type ApiServer } from "../api/index.js";
 import type { ServeConfig } from "./config.js";
 import { consoleDir } from "./console-dir.js";
@@ -69,6 +71,8 @@ export async function startServer(config: Readonly<ServeConfig>, deps: ServerDep
   let runtime: LocalRuntime | undefined;
   let autoscaler: Autoscaler | undefined;
   let api: ApiServer | undefined;
+  let telemetry: Telemetry | undefined;
+  let processMetrics: ProcessMetrics | undefined;
   try {
     gateway = createGateway({ host: config.host, port: config.gatewayPort, authToken: token, ...config.gateway }, control.gatewayHooks, { clock, log });
     gatewayPort = (await listening("gateway", config.host, config.gatewayPort, gateway.listen())).port;
@@ -79,18 +83,28 @@ export async function startServer(config: Readonly<ServeConfig>, deps: ServerDep
     );
     autoscaler = new Autoscaler({ clock, stats: gateway, target: control.scaleTarget, config: config.autoscaler, log });
     control.attach({ runtime, routes: gateway, autoscaler });
+    processMetrics = new ProcessMetrics();
+    const tele = new Telemetry({ clock, log: log.child({ component: "telemetry" }), history: store, gateway, fleet: control, process: processMetrics });
+    telemetry = tele;
+    control.attachTelemetry(tele);
+    tele.start();
     control.recover();
     autoscaler.start();
     const staticDir = consoleDir();
-    api = createApiServer({ host: config.host, port: config.controlPort, token }, { control, log, ...(staticDir ? { staticDir } : {}) });
+    api = createApiServer(
+      { host: config.host, port: config.controlPort, token },
+      { control, log, metrics: () => tele.metricsText(), ...(staticDir ? { staticDir } : {}) },
+    );
     const apiPort = (await listening("API", config.host, config.controlPort, api.listen())).port;
     const apiUrl = `http://${config.host}:${apiPort}`;
     const gatewayUrl = `http://${config.publicHost}:${gatewayPort}`;
     writeFileSync(join(config.dataDir, "server.json"), JSON.stringify({ api: apiUrl, gateway: gatewayUrl, pid: process.pid }, null, 2) + "\n");
 
-    const parts = { gateway, runtime, autoscaler, api };
+    const parts = { gateway, runtime, autoscaler, api, telemetry: tele, processMetrics };
     const close = once(async () => {
       await parts.api.close();
+      await parts.telemetry.close();
+      parts.processMetrics.close();
       await parts.autoscaler.close();
       await parts.runtime.close();
       await parts.gateway.close();
@@ -110,6 +124,8 @@ export async function startServer(config: Readonly<ServeConfig>, deps: ServerDep
       destroy() {
         parts.runtime.killAllSync();
         parts.api.destroy();
+        parts.telemetry.destroy();
+        parts.processMetrics.close();
         parts.autoscaler.destroy();
         parts.gateway.destroy();
         store.destroy();
@@ -119,6 +135,8 @@ export async function startServer(config: Readonly<ServeConfig>, deps: ServerDep
   } catch (err) {
     runtime?.killAllSync();
     api?.destroy();
+    telemetry?.destroy();
+    processMetrics?.close();
     autoscaler?.destroy();
     gateway?.destroy();
     store.destroy();

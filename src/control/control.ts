@@ -13,17 +13,18 @@ import type { Clock } from "../kit/clock.js";
 import { EbbError } from "../kit/errors.js";
 import type { Logger } from "../kit/log.js";
 import { appHost, assertValidApps, specHash } from "../spec/index.js";
-import type { AppSpec, AppView, EbbEvent } from "../spec/types.js";
-import type { AppRecord, Store } from "../store/types.js";
+import type { AppSpec, AppSummary, AppView, EbbEvent, ReplicaCounts } from "../spec/types.js";
+import type { AppRecord, MetricSample, Store } from "../store/types.js";
 import type { LogLine } from "../runtime/types.js";
 import type { RouteSettings } from "../gateway/types.js";
-import type { ControlApi, DeployResult, EventFilter, LogEntry, ScalingPatch } from "./types.js";
+import type { ControlApi, DeployResult, EventFilter, LogEntry, MetricsRange, Overview, ScalingPatch } from "./types.js";
 import type { ControlConfig, ControlPorts } from "./ports.js";
 import { newAppState, type AppState } from "./app-state.js";
 import { changedFields, classifyChange } from "./classify.js";
 import { EventLog } from "./event-log.js";
 import { deriveStatus } from "./status.js";
 import { Reactions } from "./reactions.js";
+import type { TelemetryView } from "./telemetry.js";
 
 export interface ControlDeps {
   store: Store;
@@ -38,6 +39,7 @@ export class Control implements ControlApi {
   readonly #events: EventLog;
   readonly #reactions: Reactions;
   #ports: ControlPorts | null = null;
+  #telemetry: TelemetryView | null = null;
 
   constructor(deps: ControlDeps) {
     this.#deps = deps;
@@ -67,6 +69,11 @@ export class Control implements ControlApi {
 
   attach(ports: ControlPorts): void {
     this.#ports = ports;
+  }
+
+  /** Telemetry serves the overview and each app's last request time; wired by cmd/. */
+  attachTelemetry(telemetry: TelemetryView): void {
+    this.#telemetry = telemetry;
   }
 
   /** Brings back every stored app after a restart: routes, autoscaler, at least min replicas. */
@@ -172,6 +179,11 @@ export class Control implements ControlApi {
     return { name, revision, outcome: "updated", url };
   }
 
+  /** Every app without its conditions (no store reads): what the live overview carries. */
+  listSummaries(): AppSummary[] {
+    return [...this.#apps.values()].map((s) => this.#summary(s));
+  }
+
   listApps(): AppView[] {
     return [...this.#apps.values()].map((s) => this.#view(s));
   }
@@ -272,7 +284,38 @@ export class Control implements ControlApi {
     };
   }
 
+  appMetrics(name: string, range: MetricsRange): MetricSample[] {
+    this.#state(name);
+    return this.#deps.store.querySamples(name, range.fromMs, range.toMs, range.stepMs);
+  }
+
+  overview(): Overview {
+    return this.#requireTelemetry().overview();
+  }
+
+  subscribeOverview(fn: (overview: Overview) => void): () => void {
+    return this.#requireTelemetry().subscribeOverview(fn);
+  }
+
+  /** Desired and ready replicas of an app, without asking the runtime (telemetry reads it each second). */
+  replicaScale(name: string): { desired: number; ready: number } | undefined {
+    const state = this.#apps.get(name);
+    if (!state) return undefined;
+    return { desired: state.record.desiredState === "STOPPED" ? 0 : state.desired, ready: state.ready.size };
+  }
+
+  /** Every replica count of an app, as its view shows them. */
+  replicaCounts(name: string): ReplicaCounts | undefined {
+    const state = this.#apps.get(name);
+    return state ? this.#counts(state) : undefined;
+  }
+
   // ---- internals ----
+
+  #requireTelemetry(): TelemetryView {
+    if (!this.#telemetry) throw new Error("control plane asked for telemetry before attachTelemetry()");
+    return this.#telemetry;
+  }
 
   /** Makes the runtime run what the state asks for: the serving revision and any rollout. */
   #apply(state: AppState): void {
@@ -336,6 +379,10 @@ export class Control implements ControlApi {
   }
 
   #view(state: AppState): AppView {
+    return { ...this.#summary(state), conditions: this.#deps.store.listConditions(state.record.name, this.#deps.config.conditionsInView) };
+  }
+
+  #summary(state: AppState): AppSummary {
     const { record } = state;
     const status = this.#status(state);
     return {
@@ -352,9 +399,8 @@ export class Control implements ControlApi {
         revision: state.servingRevision ?? record.revision,
         replicas: status.replicas,
         lastColdStart: state.lastColdStart,
-        lastRequestAt: null,
+        lastRequestAt: isoOrNull(this.#telemetry?.lastRequestAt(record.name) ?? null),
       },
-      conditions: this.#deps.store.listConditions(record.name, this.#deps.config.conditionsInView),
       createdAt: record.createdAt,
       updatedAt: record.updatedAt,
     };
@@ -395,6 +441,10 @@ export class Control implements ControlApi {
 
 function clamp(n: number, [min, max]: [number, number]): number {
   return Math.min(max, Math.max(min, n));
+}
+
+function isoOrNull(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
 }
 
 function entryTime(e: LogEntry): number {

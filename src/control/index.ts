@@ -4,3 +4,6 @@ export { deriveStatus, type StatusInputs, type DerivedStatus, type Trouble } fro
 export { explainDecision } from "./explain.js";
 export { classifyChange, replicaHash } from "./classify.js";
 export type * from "./types.js";
+export { Telemetry, type TelemetryDeps, type TelemetryView } from "./telemetry.js";
+export { ProcessMetrics } from "./telemetry-process.js";
+export { telemetryDefaults, type TelemetryConfig, type FleetPort, type RequestMetricsPort, type ProcessPort, type ProcessFigures } from "./telemetry-ports.js";

@@ -3,8 +3,11 @@
  * plane is the reconciler: it keeps each app's revisions, status and events, applies the
  * autoscaler's decisions through the runtime, and keeps the gateway's routes in step.
  */
-import type { AppView, EbbEvent } from "../spec/types.js";
+import type { AppSummary, AppView, EbbEvent } from "../spec/types.js";
 import type { LogLine } from "../runtime/types.js";
+import type { MetricSample } from "../store/types.js";
+
+export type { MetricSample } from "../store/types.js";
 
 export interface DeployResult {
   name: string;
@@ -26,6 +29,33 @@ export interface EventFilter {
   app?: string;
   afterId?: number;
   limit?: number;
+}
+
+/** A window of an app's recorded metrics: [fromMs, toMs) in buckets of stepMs (>= 1000). */
+export interface MetricsRange {
+  fromMs: number;
+  toMs: number;
+  stepMs: number;
+}
+
+/** One app's traffic over the last ~10 s, as the overview shows it. */
+export interface AppTraffic {
+  /** Requests answered per second over the window. */
+  rps: number;
+  /** In flight now (waiting ones included), as of the last second recorded. */
+  inflight: number;
+  /** Latency percentiles over the window in ms, estimated from histogram buckets; null with no requests. */
+  p50Ms: number | null;
+  p99Ms: number | null;
+}
+
+/** What `ebb top` and the console's apps list show, once a second. */
+export interface Overview {
+  /** ms epoch of the snapshot. */
+  time: number;
+  apps: AppSummary[];
+  /** By app name; every app in `apps` has an entry. */
+  traffic: Record<string, AppTraffic>;
 }
 
 /** A log line or an event, interleaved in `ebb logs`. */
@@ -51,4 +81,10 @@ export interface ControlApi {
   /** Log tail of an app with its events interleaved, oldest first. */
   logs(name: string, opts?: { limit?: number; replica?: string }): LogEntry[];
   subscribeLogs(name: string, fn: (entry: LogEntry) => void): () => void;
+  /** The app's recorded samples in the range, aggregated per step (store/types.ts). Throws APP_NOT_FOUND. */
+  appMetrics(name: string, range: MetricsRange): MetricSample[];
+  /** Every app with its recent traffic, now. */
+  overview(): Overview;
+  /** The overview once a second; returns the unsubscribe function. */
+  subscribeOverview(fn: (overview: Overview) => void): () => void;
 }

@@ -140,6 +140,9 @@ export interface AppView {
   updatedAt: string;
 }
 
+/** An app's view without its conditions history: what lists and the live overview carry. */
+export type AppSummary = Omit<AppView, "conditions">;
+
 // ---- Events (DESIGN §2, §3) ----
 
 export const eventTypes = [

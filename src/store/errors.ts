@@ -1,20 +1,11 @@
 /**
  * The store's failures and the argument checks that raise them. Both implementations throw the
  * same EbbErrors for the same misuse, so the contract suite can hold them to it.
- *
- * The STORE_* codes are not yet in spec/catalogue.ts (owned elsewhere); `storeErrorCodes`
- * carries their descriptions in the catalogue's form until they move there.
  */
 import { EbbError } from "../kit/errors.js";
+import type { ErrorCode } from "../spec/catalogue.js";
 
-export const storeErrorCodes = {
-  STORE_OPEN_FAILED: "The database file could not be opened (unreadable, not a database, no permission).",
-  STORE_SCHEMA_TOO_NEW: "The database was written by a newer ebb; upgrade ebb or point it at another file.",
-  STORE_INVALID_ARGUMENT: "A store call received a malformed argument (limit, time step, second, count).",
-  STORE_CLOSED: "The store was used after close() or destroy().",
-} as const satisfies Record<string, string>;
-
-export type StoreErrorCode = keyof typeof storeErrorCodes;
+export type StoreErrorCode = Extract<ErrorCode, `STORE_${string}`>;
 
 export function storeError(code: StoreErrorCode, message: string, details: Record<string, unknown> = {}, cause?: unknown): EbbError {
   return new EbbError(code, message, details, cause === undefined ? undefined : { cause });

@@ -17,4 +17,4 @@ export type {
 } from "./types.js";
 export { createMemoryStore } from "./memory.js";
 export { defaultLimits, resolveLimits, type ResolvedLimits } from "./limits.js";
-export { storeErrorCodes, type StoreErrorCode } from "./errors.js";
+export type { StoreErrorCode } from "./errors.js";

@@ -1,8 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { compactionCuts, defaultLimits, resolveLimits } from "./limits.js";
-import { guardClosed, pageLimit, storeErrorCodes } from "./errors.js";
-import { errorCatalogue } from "../spec/catalogue.js";
+import { guardClosed, pageLimit } from "./errors.js";
 
 const code = (c: string) => (err: unknown) => (err as { code?: unknown }).code === c;
 
@@ -41,6 +40,3 @@ test("guardClosed leaves close and destroy callable and fails everything else on
   assert.throws(() => guarded.read(), code("STORE_CLOSED"));
 });
 
-test("store error codes do not collide with the shared catalogue", () => {
-  for (const c of Object.keys(storeErrorCodes)) assert.equal(c in errorCatalogue, false, c);
-});

@@ -1,0 +1,166 @@
+import { test, after, before } from "node:test";
+import assert from "node:assert/strict";
+import { ManualClock } from "../kit/clock.js";
+import type { Overview } from "../control/types.js";
+import type { MetricSample } from "../store/types.js";
+import { createClient, type EbbClient } from "./client.js";
+import { startFakeApi, waitFor, type FakeApi } from "./fake-api.js";
+
+const now = 1_700_000_400_000;
+let api: FakeApi;
+let client: EbbClient;
+
+before(async () => {
+  api = await startFakeApi({ clock: new ManualClock(now), control: { now: () => now } });
+  client = createClient({ baseUrl: api.url, token: api.token });
+  await api.control.deploy([{ name: "web", command: ["node", "s.js"] }]);
+});
+after(() => api.close());
+
+const sample = (time: number, requests: number, p99Ms: number | null = null): MetricSample => ({
+  app: "web",
+  time,
+  desired: 1,
+  ready: 1,
+  inflight: 0,
+  requests,
+  errors: 0,
+  p50Ms: null,
+  p99Ms,
+  coldStarts: 0,
+});
+
+test("metrics history: the last 15 minutes at 1 s by default, with the range used", async () => {
+  api.control.recordSamples([sample(now - 1_000_000, 9), sample(now - 5000, 2), sample(now - 4000, 3)]);
+  const res = await api.call("/api/v1/apps/web/metrics");
+  assert.equal(res.status, 200);
+  const body = (await res.json()) as { samples: MetricSample[]; from: number; to: number; step: number };
+  assert.deepEqual({ from: body.from, to: body.to, step: body.step }, { from: now - 900_000, to: now, step: 1000 });
+  assert.deepEqual(body.samples.map((m) => [m.time, m.requests]), [
+    [now - 5000, 2],
+    [now - 4000, 3],
+  ]);
+});
+
+test("metrics history: buckets of `step` sum requests and keep the peak p99; the client passes the range", async () => {
+  // `now` is on a minute boundary: the last minute holds these two and the previous test's two.
+  api.control.recordSamples([sample(now - 60_000, 1, 5), sample(now - 59_000, 4, 12), sample(now - 61_000, 7, 3)]);
+  const got = await client.appMetrics("web", { from: now - 120_000, to: now, step: 60_000 });
+  assert.deepEqual({ from: got.from, to: got.to, step: got.step }, { from: now - 120_000, to: now, step: 60_000 });
+  assert.deepEqual(got.samples.map((m) => [m.time - now, m.requests, m.p99Ms]), [
+    [-120_000, 7, 3],
+    [-60_000, 1 + 4 + 2 + 3, 12],
+  ]);
+});
+
+test("metrics history: unknown app 404, bad ranges 400", async () => {
+  const missing = await api.call("/api/v1/apps/nope/metrics");
+  assert.equal(missing.status, 404);
+  assert.equal(((await missing.json()) as { error: { code: string } }).error.code, "APP_NOT_FOUND");
+  for (const query of [`from=${now}&to=${now - 1}`, "step=10", "from=abc", `from=0&to=${now}&step=1000`]) {
+    const res = await api.call(`/api/v1/apps/web/metrics?${query}`);
+    assert.equal(res.status, 400, query);
+    assert.equal(((await res.json()) as { error: { code: string } }).error.code, "API_BAD_REQUEST", query);
+  }
+});
+
+test("overview: every app with its traffic, through the route and the client", async () => {
+  api.control.setTraffic("web", { rps: 2.5, inflight: 1, p50Ms: 4, p99Ms: 9 });
+  const res = await api.call("/api/v1/overview");
+  assert.equal(res.status, 200);
+  const body = (await res.json()) as Overview;
+  assert.equal(body.time, now);
+  assert.deepEqual(body.apps.map((a) => a.name), ["web"]);
+  assert.deepEqual(body.traffic, { web: { rps: 2.5, inflight: 1, p50Ms: 4, p99Ms: 9 } });
+  assert.deepEqual(await client.overview(), body);
+  const noAuth = await fetch(`${api.url}/api/v1/overview`);
+  assert.equal(noAuth.status, 401);
+});
+
+test("overview stream: one event at once, one per publish, unsubscribed on disconnect", async () => {
+  const ac = new AbortController();
+  const seen: Overview[] = [];
+  const reading = (async () => {
+    for await (const o of client.streamOverview(ac.signal)) {
+      seen.push(o);
+      if (seen.length === 1) api.control.publishOverview();
+    }
+  })();
+  await waitFor("two overviews", () => seen.length === 2);
+  assert.equal(api.control.overviewSubscribers, 1);
+  assert.deepEqual(seen[1], seen[0]);
+  assert.equal(seen[0]!.apps[0]!.name, "web");
+  ac.abort();
+  await reading;
+  await waitFor("unsubscribe", () => api.control.overviewSubscribers === 0);
+});
+
+test("overview stream on the wire: text/event-stream with `event: overview` blocks", async () => {
+  const ac = new AbortController();
+  const res = await api.call("/api/v1/overview/stream", { signal: ac.signal });
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get("content-type") ?? "", /^text\/event-stream/);
+  const reader = res.body!.getReader();
+  let text = "";
+  while (!text.includes("\n\nevent: overview\ndata: ") || !text.endsWith("\n\n")) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += new TextDecoder().decode(value);
+  }
+  const data = JSON.parse(text.split("data: ")[1]!.trim()) as Overview;
+  assert.deepEqual(Object.keys(data), ["time", "apps", "traffic"]);
+  ac.abort();
+  await reader.cancel().catch(() => {});
+});
+
+test("overview stream with 1,500 apps: each overview is larger than the stream buffer and still arrives", async () => {
+  const big = await startFakeApi({ server: { streamBufferBytes: 64 * 1024 } });
+  try {
+    await big.control.deploy(Array.from({ length: 1500 }, (_, i) => ({ name: `app-${i}`, command: ["x"] })));
+    assert.ok(JSON.stringify(big.control.overview()).length > 1024 * 1024);
+    const bigClient = createClient({ baseUrl: big.url, token: big.token });
+    const ac = new AbortController();
+    let received = 0;
+    for await (const o of bigClient.streamOverview(ac.signal)) {
+      assert.equal(o.apps.length, 1500);
+      if (++received === 3) ac.abort();
+      else big.control.publishOverview();
+    }
+    assert.equal(received, 3);
+  } finally {
+    await big.close();
+  }
+});
+
+test("overview stream: a client that does not read skips overviews instead of piling them up", async () => {
+  const big = await startFakeApi({ server: { streamBufferBytes: 64 * 1024 } });
+  try {
+    await big.control.deploy(Array.from({ length: 1500 }, (_, i) => ({ name: `app-${i}`, command: ["x"] })));
+    const ac = new AbortController();
+    const res = await big.call("/api/v1/overview/stream", { signal: ac.signal });
+    await waitFor("the subscription", () => big.control.overviewSubscribers === 1);
+    // 20 more overviews of about 1.3 MB each while the client reads nothing: far more than the
+    // socket buffers hold, so most must be skipped, and the stream must stay open.
+    for (let i = 0; i < 20; i++) big.control.publishOverview();
+    const reader = res.body!.getReader();
+    let text = "";
+    let received = 0;
+    const readMore = async (): Promise<boolean> => {
+      const { value, done } = await reader.read();
+      if (!done) text += new TextDecoder().decode(value);
+      received = (text.match(/\nevent: overview\n/g) ?? []).length;
+      return !done;
+    };
+    // Read until a fresh overview (published after the backlog drained) has fully arrived.
+    await waitFor("the subscription after reading", () => big.control.overviewSubscribers === 1);
+    while (received < 2) await readMore();
+    const before = received;
+    big.control.publishOverview();
+    while (received < before + 1 || !text.endsWith("\n\n")) await readMore();
+    assert.ok(received <= 10, `${received} of 22 overviews arrived; those published while the client was behind should be skipped`);
+    ac.abort();
+    await reader.cancel().catch(() => {});
+  } finally {
+    await big.close();
+  }
+});
