@@ -1,22 +1,19 @@
 /**
  * The ready endpoints of one app and the balancing among them: least in-flight among the
  * endpoints that are not draining and are under the app's `concurrencyLimit`, ties broken round
- * robin (the scan starts one further on each pick). Each endpoint owns a keep-alive pool (an
- * http.Agent) reused by every request sent to it, and counts the requests it serves so that a
- * drain can wait for them. Endpoint counts are small (an app's replicas), so a linear scan is
- * cheaper than keeping a heap in order.
+ * robin (the scan starts one further on each pick). Each endpoint owns a keep-alive pool
+ * (upstream-pool.ts) reused by every plain request sent to it, an http.Agent for Upgrade requests
+ * (made on the first one), and counts the requests it serves so that a drain can wait for them.
+ * Endpoint counts are small (an app's replicas), so a linear scan is cheaper than keeping a heap
+ * in order.
  */
 import { Agent, type ClientRequestArgs } from "node:http";
 import { connect, type NetConnectOpts, type Socket } from "node:net";
 import type { Clock } from "../kit/clock.js";
 import type { GatewayEndpoint } from "./types.js";
+import { UpstreamPool, type PoolOptions } from "./upstream-pool.js";
 
-export interface PoolOptions {
-  /** Time allowed for the TCP connect to a replica. */
-  connectTimeoutMs: number;
-  /** How long an idle pooled connection is kept. */
-  idleTimeoutMs: number;
-}
+export type { PoolOptions } from "./upstream-pool.js";
 
 const kConnectTimer = Symbol("ebb.connectTimer");
 type TimedSocket = Socket & { [kConnectTimer]?: NodeJS.Timeout };
@@ -56,11 +53,23 @@ export class UpstreamEndpoint {
   inflight = 0;
   draining = false;
   removed = false;
-  readonly agent: Agent;
+  readonly pool: UpstreamPool;
   drainWaiters: Array<() => void> = [];
+  #agent: Agent | null = null;
 
-  constructor(readonly id: string, readonly host: string, readonly port: number, readonly revision: number, pool: PoolOptions) {
-    this.agent = new UpstreamAgent(pool);
+  constructor(readonly id: string, readonly host: string, readonly port: number, readonly revision: number, readonly options: PoolOptions) {
+    this.pool = new UpstreamPool(host, port, options);
+  }
+
+  /** The keep-alive agent for Upgrade requests (node:http hands their sockets over on 101). */
+  get agent(): Agent {
+    return (this.#agent ??= new UpstreamAgent(this.options));
+  }
+
+  /** Closes every connection to the replica, busy ones included. */
+  closeConnections(): void {
+    this.pool.destroy();
+    this.#agent?.destroy();
   }
 }
 
@@ -105,7 +114,7 @@ export class EndpointSet {
     ep.removed = true;
     ep.draining = true;
     settleDrain(ep);
-    if (ep.inflight === 0) ep.agent.destroy();
+    if (ep.inflight === 0) ep.closeConnections();
     return true;
   }
 
@@ -156,7 +165,7 @@ export class EndpointSet {
     ep.inflight--;
     if (ep.inflight > 0) return;
     settleDrain(ep);
-    if (ep.removed) ep.agent.destroy();
+    if (ep.removed) ep.closeConnections();
   }
 
   /** Forgets every endpoint (the app was removed). */
@@ -166,7 +175,7 @@ export class EndpointSet {
 
   /** Closes every pool now, in-flight requests included. */
   destroy(): void {
-    for (const ep of this.#list) ep.agent.destroy();
+    for (const ep of this.#list) ep.closeConnections();
   }
 }
 

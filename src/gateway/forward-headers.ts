@@ -131,3 +131,14 @@ export function downstreamResponseHeaders(raw: readonly string[]): string[] {
   }
   return kept;
 }
+
+/**
+ * The request as written on a pooled connection to the replica (RFC 9112 §3, §5): request line,
+ * the fields from `upstreamRequestHeaders`, and the empty line. Field values are Node's latin1
+ * reading of the received bytes, so writing them as latin1 sends those bytes unchanged.
+ */
+export function requestHeadText(method: string, target: string, headers: readonly string[]): string {
+  let text = `${method} ${target} HTTP/1.1\r\n`;
+  for (let i = 0; i < headers.length; i += 2) text += `${headers[i]}: ${headers[i + 1]}\r\n`;
+  return text + "\r\n";
+}

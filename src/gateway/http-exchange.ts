@@ -1,32 +1,39 @@
 /**
- * The proxy for one plain HTTP request (DESIGN §4): forwards it to the chosen replica through the
- * endpoint's keep-alive pool and streams both bodies with backpressure (`pipe`), never buffering
- * them: chunked uploads go on chunk by chunk, SSE events are written as they arrive.
+ * The proxy for one plain HTTP request (DESIGN §4): sends it to the chosen replica on a pooled
+ * keep-alive connection (upstream-pool.ts) and streams both bodies with backpressure, never
+ * buffering them: chunked uploads go on chunk by chunk, SSE events are written as they arrive.
+ * A small answer read in one piece is written to the client with one `end` (head and body in
+ * one write).
  *
  * Failure answers: connect failure -> retry elsewhere (exchange.ts); the replica failing before
  * its response started -> 502 GATEWAY_UPSTREAM_FAILED; after it started -> the client connection
  * is destroyed, since the status line is already sent. Timeout before the response -> 504,
  * after -> destroyed. A client that goes away aborts the upstream request.
  *
- * Event handlers are module functions that find their exchange through a symbol-keyed field, so
- * a request allocates no closures beyond its timer callback.
+ * The exchange is the connection's ResponseSink, and its one client-side listener is a module
+ * function that finds it through a symbol-keyed field, so a request allocates no closures
+ * beyond its timer callback (and a drain callback when the client reads slower than the
+ * replica writes).
  */
-import { request, type ClientRequest, type IncomingMessage, type ServerResponse } from "node:http";
-import type { Socket } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { EbbError } from "../kit/errors.js";
 import type { AppRoute } from "./app-route.js";
 import type { UpstreamEndpoint } from "./endpoint-set.js";
 import { Exchange, type ExchangeContext } from "./exchange.js";
-import { downstreamResponseHeaders, upstreamRequestHeaders, type RequestHead } from "./forward-headers.js";
+import { downstreamResponseHeaders, requestHeadText, upstreamRequestHeaders, type RequestHead } from "./forward-headers.js";
 import { clientClosedStatus } from "./request-metrics.js";
 import { sendError, type AnswerOptions } from "./respond.js";
+import type { ResponseSink, UpstreamConnection } from "./upstream-pool.js";
 
 const kExchange = Symbol("ebb.httpExchange");
 type Tagged<T> = T & { [kExchange]: HttpExchange };
 
-export class HttpExchange extends Exchange {
-  #upstream: ClientRequest | null = null;
-  #headers: string[] | null = null;
+export class HttpExchange extends Exchange implements ResponseSink {
+  #upstream: UpstreamConnection | null = null;
+  #requestHead: string | null = null;
+  /** The replica's response head was written to the client. */
+  #responding = false;
+  #awaitingDrain = false;
 
   constructor(
     ctx: ExchangeContext,
@@ -42,25 +49,25 @@ export class HttpExchange extends Exchange {
 
   protected connect(ep: UpstreamEndpoint): void {
     const req = this.req;
-    this.#headers ??= upstreamRequestHeaders(req.rawHeaders, this.head, {
-      stripAuthorization: this.route.settings.requiresAuth,
-      clientIp: req.socket.remoteAddress ?? "",
-      upgrade: false,
-    });
-    const up = request({ host: ep.host, port: ep.port, method: req.method, path: req.url, headers: this.#headers, agent: ep.agent, setHost: false });
-    (up as Tagged<ClientRequest>)[kExchange] = this;
-    this.#upstream = up;
-    up.on("response", onUpstreamResponse);
-    up.on("error", onUpstreamError);
-    if (this.head.hasBody) up.on("socket", onUpstreamSocket);
-    else up.end();
+    this.#requestHead ??= requestHeadText(
+      req.method!,
+      req.url!,
+      upstreamRequestHeaders(req.rawHeaders, this.head, {
+        stripAuthorization: this.route.settings.requiresAuth,
+        clientIp: req.socket.remoteAddress ?? "",
+        upgrade: false,
+      }),
+    );
+    const conn = ep.pool.acquire();
+    this.#upstream = conn;
+    conn.send(this, this.#requestHead, this.head.hasBody ? req : null, this.head.chunked, req.method === "HEAD");
   }
 
   answer(err: EbbError, opts: AnswerOptions = {}): void {
     this.disarm();
     this.#abortUpstream();
     const res = this.res;
-    if (res.headersSent || res.destroyed) {
+    if (res.headersSent || this.#responding || res.destroyed) {
       res.destroy();
       return;
     }
@@ -71,28 +78,37 @@ export class HttpExchange extends Exchange {
     this.answer(this.timeoutError());
   }
 
-  /** The body goes out only once the connection is open, so a refused connect can still be retried. */
-  sendBody(up: ClientRequest): void {
-    if (up === this.#upstream) this.req.pipe(up);
-  }
+  // ---- ResponseSink: what the replica's connection reports ----
 
-  onUpstreamResponse(up: ClientRequest, ures: IncomingMessage): void {
-    if (up !== this.#upstream || this.res.headersSent) {
-      ures.resume();
-      return;
-    }
-    if (this.ctx.closing) this.res.shouldKeepAlive = false;
-    this.res.writeHead(ures.statusCode ?? 502, ures.statusMessage, downstreamResponseHeaders(ures.rawHeaders));
+  onHead(status: number, reason: string, raw: string[]): void {
+    const res = this.res;
+    if (this.ctx.closing) res.shouldKeepAlive = false;
+    res.writeHead(status, reason, downstreamResponseHeaders(raw));
+    this.#responding = true;
     this.firstByte();
-    (ures as Tagged<IncomingMessage>)[kExchange] = this;
-    ures.on("close", onUpstreamResponseClose);
-    ures.pipe(this.res);
   }
 
-  onUpstreamError(up: ClientRequest, err: NodeJS.ErrnoException): void {
-    if (up !== this.#upstream) return;
+  onBody(chunk: Buffer): boolean {
+    if (this.res.write(chunk)) return true;
+    if (!this.#awaitingDrain) {
+      this.#awaitingDrain = true;
+      this.res.once("drain", () => {
+        this.#awaitingDrain = false;
+        this.#upstream?.resume();
+      });
+    }
+    return false;
+  }
+
+  onComplete(tail: Buffer | null): void {
     this.#upstream = null;
-    if (this.res.headersSent) {
+    if (tail === null) this.res.end();
+    else this.res.end(tail);
+  }
+
+  onFail(err: NodeJS.ErrnoException): void {
+    this.#upstream = null;
+    if (this.#responding) {
       this.res.destroy();
       return;
     }
@@ -115,23 +131,4 @@ export class HttpExchange extends Exchange {
 
 function onClientClose(this: Tagged<ServerResponse>): void {
   this[kExchange].onClientClose();
-}
-
-function onUpstreamResponse(this: Tagged<ClientRequest>, ures: IncomingMessage): void {
-  this[kExchange].onUpstreamResponse(this, ures);
-}
-
-function onUpstreamError(this: Tagged<ClientRequest>, err: Error): void {
-  this[kExchange].onUpstreamError(this, err);
-}
-
-function onUpstreamSocket(this: Tagged<ClientRequest>, socket: Socket): void {
-  if (!socket.connecting) return this[kExchange].sendBody(this);
-  const up = this;
-  socket.once("connect", () => up[kExchange].sendBody(up));
-}
-
-/** The replica's response closed: if it was cut short, so is the client's. */
-function onUpstreamResponseClose(this: Tagged<IncomingMessage>): void {
-  if (!this.complete) this[kExchange].res.destroy();
 }

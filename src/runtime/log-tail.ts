@@ -16,26 +16,26 @@ export interface LogTailOptions {
   log: Logger;
 }
 
+/** The last `capacity` lines; storage grows with the lines written, so a quiet app costs little. */
 class Ring {
-  #lines: (LogLine | undefined)[];
+  #lines: LogLine[] = [];
+  /** Index of the oldest line once the ring is full. */
   #start = 0;
-  #size = 0;
 
-  constructor(capacity: number) {
-    this.#lines = new Array(capacity);
-  }
+  constructor(readonly capacity: number) {}
 
   push(line: LogLine): void {
-    const cap = this.#lines.length;
-    this.#lines[(this.#start + this.#size) % cap] = line;
-    if (this.#size < cap) this.#size++;
-    else this.#start = (this.#start + 1) % cap;
+    if (this.#lines.length < this.capacity) {
+      this.#lines.push(line);
+      return;
+    }
+    this.#lines[this.#start] = line;
+    this.#start = (this.#start + 1) % this.capacity;
   }
 
   toArray(): LogLine[] {
-    const out: LogLine[] = [];
-    for (let i = 0; i < this.#size; i++) out.push(this.#lines[(this.#start + i) % this.#lines.length]!);
-    return out;
+    const lines = this.#lines;
+    return this.#start === 0 ? lines.slice() : [...lines.slice(this.#start), ...lines.slice(0, this.#start)];
   }
 }
 

@@ -1,0 +1,273 @@
+/**
+ * Keep-alive connections from the gateway to one replica, and the sending of one request at a
+ * time on each (RFC 9112; no pipelining). A request takes the most recently used idle connection
+ * (LIFO, so that the others expire when traffic falls) or opens a new one; when its answer is
+ * complete and the request body was sent in full, the connection goes back to the pool.
+ *
+ * Connections are plain TCP sockets with Nagle off; each one owns its event handlers and its
+ * ResponseReader, so a request allocates nothing here beyond the head it writes. The request body
+ * (if any) is written only once the connection is open, so a failed connect has sent nothing and
+ * can be retried elsewhere; its error carries `syscall: "connect"` like Node's own, also when the
+ * connect takes longer than `connectTimeoutMs`.
+ *
+ * Bounds: idle connections per replica at most `maxIdlePerReplica` (as node:http's Agent keeps
+ * 256); busy ones at most the requests in flight to the replica. An idle connection is closed
+ * after `idleTimeoutMs` without traffic, below Node's 5 s server default so that the replica
+ * does not close it first.
+ */
+import { connect, type Socket } from "node:net";
+import type { Readable } from "node:stream";
+import { ResponseReader, type ResponseHandler } from "./response-reader.js";
+
+export interface PoolOptions {
+  /** Time allowed for the TCP connect to a replica, ms. */
+  connectTimeoutMs: number;
+  /** How long an idle pooled connection is kept, ms. */
+  idleTimeoutMs: number;
+}
+
+/** Idle connections kept per replica. */
+export const maxIdlePerReplica = 256;
+
+/** What a request on a connection hears back. */
+export interface ResponseSink {
+  onHead(status: number, reason: string, raw: string[]): void;
+  /** A piece of body; false pauses reading until `resume()`. */
+  onBody(chunk: Buffer): boolean;
+  onComplete(tail: Buffer | null): void;
+  /** The connection failed before the response was complete. */
+  onFail(err: NodeJS.ErrnoException): void;
+}
+
+export class UpstreamPool {
+  readonly #idle: UpstreamConnection[] = [];
+  readonly #all = new Set<UpstreamConnection>();
+  #destroyed = false;
+
+  constructor(readonly host: string, readonly port: number, readonly options: PoolOptions) {}
+
+  /** A connection to send one request on: an idle one, or a new one that may still be connecting. */
+  acquire(): UpstreamConnection {
+    const idle = this.#idle.pop();
+    if (idle !== undefined) {
+      idle.idle = false;
+      return idle;
+    }
+    const conn = new UpstreamConnection(this);
+    this.#all.add(conn);
+    return conn;
+  }
+
+  get idleCount(): number {
+    return this.#idle.length;
+  }
+
+  get openCount(): number {
+    return this.#all.size;
+  }
+
+  /** Closes every connection, busy ones included. */
+  destroy(): void {
+    this.#destroyed = true;
+    for (const conn of [...this.#all]) conn.destroy();
+  }
+
+  /** @internal A request finished cleanly on `conn`. */
+  release(conn: UpstreamConnection): void {
+    if (this.#destroyed || this.#idle.length >= maxIdlePerReplica) return conn.destroy();
+    conn.idle = true;
+    this.#idle.push(conn);
+  }
+
+  /** @internal The socket closed. */
+  forget(conn: UpstreamConnection): void {
+    this.#all.delete(conn);
+    if (!conn.idle) return;
+    const i = this.#idle.lastIndexOf(conn);
+    if (i >= 0) this.#idle.splice(i, 1);
+  }
+}
+
+export class UpstreamConnection implements ResponseHandler {
+  idle = false;
+  readonly #pool: UpstreamPool;
+  readonly #socket: Socket;
+  readonly #reader = new ResponseReader(this);
+  #connected = false;
+  #closed = false;
+  #connectTimer: NodeJS.Timeout | null;
+  #sink: ResponseSink | null = null;
+  #head = "";
+  #body: Readable | null = null;
+  #chunked = false;
+  #bodySent = true;
+  #error: NodeJS.ErrnoException | null = null;
+
+  constructor(pool: UpstreamPool) {
+    this.#pool = pool;
+    const socket = connect({ host: pool.host, port: pool.port, noDelay: true });
+    this.#socket = socket;
+    this.#connectTimer = setTimeout(this.#onConnectTimeout, pool.options.connectTimeoutMs).unref();
+    socket.on("connect", this.#onConnect);
+    socket.on("data", this.#onData);
+    socket.on("end", this.#onEnd);
+    socket.on("error", this.#onError);
+    socket.on("close", this.#onClose);
+    socket.on("timeout", this.#onIdleTimeout);
+  }
+
+  /**
+   * Sends a request: `head` is the request line and fields with the final CRLF, `body` the
+   * request's body stream (null for none), framed with chunked coding when `chunked`.
+   * `bodyless` marks a HEAD request, whose answer has no body.
+   */
+  send(sink: ResponseSink, head: string, body: Readable | null, chunked: boolean, bodyless: boolean): void {
+    this.#sink = sink;
+    this.#head = head;
+    this.#body = body;
+    this.#chunked = chunked;
+    this.#bodySent = body === null;
+    this.#reader.reset(bodyless);
+    if (this.#connected) this.#write();
+  }
+
+  /** Reading resumes after a `false` from `onBody`. */
+  resume(): void {
+    this.#socket.resume();
+  }
+
+  /** Drops the connection (the request is abandoned); its sink hears nothing more. */
+  destroy(): void {
+    this.#sink = null;
+    this.#detachBody();
+    this.#socket.destroy();
+  }
+
+  // ---- ResponseHandler (called by the reader) ----
+
+  onHead(status: number, reason: string, raw: string[]): void {
+    this.#sink?.onHead(status, reason, raw);
+  }
+
+  onBody(chunk: Buffer): void {
+    if (this.#sink !== null && !this.#sink.onBody(chunk)) this.#socket.pause();
+  }
+
+  onComplete(tail: Buffer | null): void {
+    const sink = this.#sink;
+    this.#sink = null;
+    sink?.onComplete(tail);
+  }
+
+  // ---- internals ----
+
+  #write(): void {
+    const socket = this.#socket;
+    const body = this.#body;
+    socket.write(this.#head, "latin1");
+    this.#head = "";
+    if (body === null) return;
+    body.on("data", this.#onBodyData);
+    body.on("end", this.#onBodyEnd);
+  }
+
+  #onBodyData = (chunk: Buffer): void => {
+    if (chunk.length === 0) return;
+    const socket = this.#socket;
+    let ok: boolean;
+    if (this.#chunked) {
+      // RFC 9112 §7.1: chunk = chunk-size CRLF chunk-data CRLF
+      socket.cork();
+      socket.write(`${chunk.length.toString(16)}\r\n`, "latin1");
+      socket.write(chunk);
+      ok = socket.write("\r\n", "latin1");
+      socket.uncork();
+    } else {
+      ok = socket.write(chunk);
+    }
+    if (!ok) {
+      this.#body?.pause();
+      socket.once("drain", this.#onDrain);
+    }
+  };
+
+  #onDrain = (): void => {
+    this.#body?.resume();
+  };
+
+  #onBodyEnd = (): void => {
+    if (this.#chunked) this.#socket.write("0\r\n\r\n", "latin1"); // last-chunk, no trailers
+    this.#bodySent = true;
+    this.#detachBody();
+  };
+
+  #detachBody(): void {
+    const body = this.#body;
+    if (body === null) return;
+    this.#body = null;
+    body.off("data", this.#onBodyData);
+    body.off("end", this.#onBodyEnd);
+    this.#socket.off("drain", this.#onDrain);
+  }
+
+  #onConnect = (): void => {
+    this.#connected = true;
+    clearTimeout(this.#connectTimer!);
+    this.#connectTimer = null;
+    this.#socket.setTimeout(this.#pool.options.idleTimeoutMs);
+    if (this.#sink !== null) this.#write();
+  };
+
+  #onConnectTimeout = (): void => {
+    if (this.#connected) return;
+    const err: NodeJS.ErrnoException = new Error("timed out connecting to the replica");
+    err.code = "ETIMEDOUT";
+    err.syscall = "connect";
+    this.#socket.destroy(err);
+  };
+
+  #onData = (chunk: Buffer): void => {
+    if (this.#sink === null) return void this.#socket.destroy(); // bytes nobody asked for
+    let extra: number;
+    try {
+      extra = this.#reader.push(chunk);
+    } catch (err) {
+      return void this.#socket.destroy(err as Error);
+    }
+    if (this.#reader.done) this.#finish(extra);
+  };
+
+  /** The response is complete: the connection is reused only if it is clean. */
+  #finish(extra: number): void {
+    if (extra === 0 && this.#bodySent && this.#reader.keepAlive && !this.#closed) {
+      this.#pool.release(this);
+      return;
+    }
+    this.destroy();
+  }
+
+  #onEnd = (): void => {
+    if (this.#sink !== null && this.#reader.inBody && this.#reader.end()) this.#closed = true;
+  };
+
+  #onError = (err: NodeJS.ErrnoException): void => {
+    this.#error = err;
+  };
+
+  #onClose = (): void => {
+    this.#closed = true;
+    clearTimeout(this.#connectTimer ?? undefined);
+    this.#detachBody();
+    this.#pool.forget(this);
+    const sink = this.#sink;
+    this.#sink = null;
+    if (sink === null) return;
+    // Node's client calls a close before any answer a "socket hang up" (ECONNRESET).
+    const err = this.#error ?? Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+    sink.onFail(err);
+  };
+
+  #onIdleTimeout = (): void => {
+    if (this.idle) this.#socket.destroy();
+  };
+}
