@@ -4,7 +4,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from "nod
 import { createServer, type Server } from "node:net";
 import { systemClock } from "../../kit/clock.js";
 import { freePort } from "./ports.js";
-import { probeIntervalMs, probeOnce, startReadinessProbe } from "./readiness.js";
+import { probeHosts, probeIntervalMs, probeOnce, startReadinessProbe } from "./readiness.js";
 import { waitUntil } from "./test-apps.js";
 
 const host = "127.0.0.1";
@@ -109,3 +109,30 @@ test("a cancelled probe makes no more tries, even once the port opens", async ()
 async function settle(): Promise<void> {
   for (let i = 0; i < 20; i++) await new Promise((r) => setTimeout(r, 5));
 }
+
+test("an app bound to the IPv6 loopback only is found there when ebb listens on 127.0.0.1", async (t) => {
+  const server = createHttpServer((_req, res) => res.end("ok"));
+  const bound = await new Promise<boolean>((resolve) => {
+    server.once("error", () => resolve(false));
+    server.listen(0, "::1", () => resolve(true));
+  });
+  if (!bound) {
+    // A host without IPv6 cannot have an app bound to ::1 only, so there is nothing to find.
+    assert.deepEqual(probeHosts("127.0.0.1"), ["127.0.0.1", "::1"]);
+    return;
+  }
+  t.after(() => server.close());
+  const port = (server.address() as { port: number }).port;
+  const found = await new Promise<string>((resolve) => {
+    const probe = startReadinessProbe({
+      clock: systemClock, host: "127.0.0.1", port, path: "/", timeoutMs: 500,
+      onListening() {},
+      onReady: (_at, host) => {
+        probe.cancel();
+        resolve(host);
+      },
+    });
+  });
+  assert.equal(found, "::1");
+  assert.deepEqual(probeHosts("10.0.0.5"), ["10.0.0.5"], "other addresses are probed as given");
+});

@@ -4,6 +4,10 @@
  * 50 ms after 30 s) because a request may be waiting on this cold start: detection must add at
  * most a few ms to the app's own start time, while a slow starter is not hammered for minutes.
  * Connection refused on 127.0.0.1 answers in microseconds, so a fast poll is cheap.
+ *
+ * An app told to listen on "localhost" may bind only ::1 (Node resolves "localhost" in the order
+ * the system gives, IPv6 first on many hosts): when ebb listens on 127.0.0.1, each try also
+ * asks ::1 once 127.0.0.1 refuses, and the replica's endpoint is whichever answered.
  */
 import { connect } from "node:net";
 import { request } from "node:http";
@@ -70,12 +74,26 @@ function probeHttp({ host, port, timeoutMs }: ProbeTarget, path: string): Promis
   });
 }
 
+/** The loopback addresses to try for a replica told to listen near `host`. */
+export function probeHosts(host: string): string[] {
+  return host === "127.0.0.1" ? ["127.0.0.1", "::1"] : [host];
+}
+
+/** One try on each host in turn until one is not refused; says which host answered. */
+async function probeAny(target: ProbeTarget, hosts: readonly string[]): Promise<{ outcome: ProbeOutcome; host: string }> {
+  for (const host of hosts) {
+    const outcome = await probeOnce({ ...target, host });
+    if (outcome !== "refused") return { outcome, host };
+  }
+  return { outcome: "refused", host: hosts[0]! };
+}
+
 export interface ReadinessProbeOptions extends ProbeTarget {
   clock: Clock;
   /** First time something accepted a connection, with the clock's time. */
   onListening(at: number): void;
-  /** The check passed, with the clock's time; probing stops. */
-  onReady(at: number): void;
+  /** The check passed, with the clock's time and the address that answered; probing stops. */
+  onReady(at: number, host: string): void;
 }
 
 /**
@@ -89,9 +107,10 @@ export function startReadinessProbe(opts: ReadinessProbeOptions): { cancel(): vo
   let listening = false;
   let timer: Timer | null = null;
 
+  const hosts = probeHosts(opts.host);
   const attempt = async (): Promise<void> => {
     timer = null;
-    const outcome = await probeOnce(opts);
+    const { outcome, host } = await probeAny(opts, hosts);
     if (cancelled) return;
     if (outcome !== "refused" && !listening) {
       listening = true;
@@ -99,7 +118,7 @@ export function startReadinessProbe(opts: ReadinessProbeOptions): { cancel(): vo
     }
     if (outcome === "ready") {
       cancelled = true;
-      opts.onReady(clock.now());
+      opts.onReady(clock.now(), host);
       return;
     }
     timer = clock.setTimeout(() => void attempt(), probeIntervalMs(clock.now() - began));

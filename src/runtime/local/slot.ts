@@ -51,6 +51,8 @@ export class ReplicaSlot {
   #lastLines = new LastItems<string>(lastLinesKept);
   #proc: ReplicaProcess | null = null;
   #probe: { cancel(): void } | null = null;
+  /** The address the replica answered on (config.host, or ::1 for an app bound to IPv6 loopback only). */
+  #host: string;
   #timers = new Set<Timer>();
   #restartTimer: Timer | null = null;
   #unwatchMemory: () => void = () => {};
@@ -68,6 +70,7 @@ export class ReplicaSlot {
     this.revision = revision;
     this.seq = seq;
     this.id = `${spec.name}-r${revision}-${seq}`;
+    this.#host = env.config.host;
     this.gone = new Promise((resolve) => (this.#markGone = resolve));
     this.#file = new CappedLogFile(env.logPath(this.app, this.id), { maxBytes: env.config.logFileMaxBytes, log: env.log });
   }
@@ -79,7 +82,7 @@ export class ReplicaSlot {
 
   info(): ReplicaInfo {
     const state = this.state === "waiting" || this.state === "gone" ? "exited" : this.state;
-    const endpoint = this.port === null ? null : { host: this.#env.config.host, port: this.port };
+    const endpoint = this.port === null ? null : { host: this.#host, port: this.port };
     return { id: this.id, app: this.app, revision: this.revision, state, endpoint, pid: this.pid, startedAt: this.startedAt, readyAt: this.readyAt, restarts: this.restarts };
   }
 
@@ -156,10 +159,11 @@ export class ReplicaSlot {
     this.#spawnAt = clock.now();
     registry.add({ pid: proc.pid, pgid: proc.pid, startTime: readStartTime(proc.pid), app: this.app, replica: this.id });
     this.system(`started pid ${proc.pid} on port ${port}: ${this.spec.command.join(" ")}`);
+    this.#host = config.host;
     this.#probe = startReadinessProbe({
       clock, host: config.host, port, path: this.spec.readiness.path, timeoutMs: config.probeTimeoutMs,
       onListening: (at) => (this.#listeningAt = at),
-      onReady: (at) => this.#ready(at),
+      onReady: (at, host) => this.#ready(at, host),
     });
     const startupMs = this.spec.timeouts.startup * 1000;
     this.#after(startupMs - (clock.now() - this.startedAt), () => this.#killFor("startup-timeout", `not ready within ${this.spec.timeouts.startup} s; killing it`));
@@ -169,10 +173,11 @@ export class ReplicaSlot {
     );
   }
 
-  #ready(at: number): void {
+  #ready(at: number, host: string): void {
     if (this.state !== "starting") return;
     this.clearTimers();
     this.state = "ready";
+    this.#host = host;
     this.readyAt = at;
     const phases = { spawnMs: this.#spawnAt - this.startedAt, listeningMs: (this.#listeningAt ?? at) - this.startedAt, readyMs: at - this.startedAt };
     this.#env.emit({ type: "replica-ready", at, replica: this.info(), phases });
