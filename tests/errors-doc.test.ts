@@ -5,12 +5,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { join } from "node:path";
+import { repoRoot } from "./repo-root.js";
 import { errorCatalogue, type ErrorCode } from "../src/spec/catalogue.js";
 import { httpStatusByCode } from "../src/api/http-errors.js";
 import { statusFor } from "../src/gateway/respond.js";
 
-const doc = readFileSync(resolve(import.meta.dirname, "..", "..", "docs", "errors.md"), "utf8");
+const doc = readFileSync(join(repoRoot(import.meta.url), "docs", "errors.md"), "utf8");
 const rows = [...doc.matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \| (.+) \|$/gm)].map((m) => ({ code: m[1]!, status: Number(m[2]), meaning: m[3]! }));
 
 test("docs/errors.md lists every catalogue code once, and nothing else", () => {

@@ -7,19 +7,12 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { readFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { builtinModules } from "node:module";
-import { fileURLToPath } from "node:url";
+import { repoRoot } from "./repo-root.js";
 
-/** The repository root: the nearest folder above this file with a package.json (from src or dist). */
-function findRoot(from: string): string {
-  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
-    if (existsSync(join(dir, "package.json"))) return dir;
-  }
-  throw new Error(`no package.json above ${from}`);
-}
-const root = findRoot(dirname(fileURLToPath(import.meta.url)));
+const root = repoRoot(import.meta.url);
 const src = join(root, "src");
 
 interface Rule {

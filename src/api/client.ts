@@ -4,13 +4,13 @@
  * EbbErrors with the server's code; a server that cannot be reached is SERVER_UNREACHABLE with a
  * hint. The CLI and the console import ebb's types and errors from here.
  */
-import type { DeployResult, EventFilter, LogEntry, MetricSample, Overview, ScalingPatch } from "../control/types.js";
+import type { ArrivalCount, DeployResult, EventFilter, LogEntry, MetricSample, Overview, ScalingPatch } from "../control/types.js";
 import { EbbError } from "../kit/errors.js";
 import type { AppView, EbbEvent } from "../spec/types.js";
 import { readSse } from "./sse-reader.js";
 
 export { EbbError, isEbbError } from "../kit/errors.js";
-export type { AppTraffic, ControlApi, DeployResult, EventFilter, LogEntry, MetricSample, Overview, ScalingPatch } from "../control/types.js";
+export type { AppTraffic, ArrivalCount, ControlApi, DeployResult, EventFilter, LogEntry, MetricSample, Overview, ScalingPatch } from "../control/types.js";
 export type { LogLine } from "../runtime/types.js";
 export type { AppSummary, AppView, EbbEvent, EventType } from "../spec/types.js";
 
@@ -44,6 +44,11 @@ export interface EbbClient {
   metrics(): Promise<string>;
   /** Recorded samples of an app; without options the last 15 minutes at a step of at most 900 points. */
   appMetrics(name: string, range?: { from?: number; to?: number; step?: number }): Promise<AppMetrics>;
+  /**
+   * Recorded request arrivals per second, `[epochSecond, count]` for the non-zero seconds in
+   * [from, to) (epoch seconds), ascending; by default the last 7 days, the longest range allowed.
+   */
+  arrivals(name: string, range?: { from?: number; to?: number }): Promise<ArrivalCount[]>;
   /** Every app with its traffic over the last ~10 s. */
   overview(): Promise<Overview>;
   /** The overview now, then once a second. Ends on abort. */
@@ -114,6 +119,7 @@ export function createClient(opts: ClientOptions): EbbClient {
     logs: async (name, o = {}) => (await json<{ entries: LogEntry[] }>("GET", `${app(name)}/logs${query(o)}`)).entries,
     metrics: async () => (await call("GET", "/metrics")).text(),
     appMetrics: (name, range = {}) => json<AppMetrics>("GET", `${app(name)}/metrics${query(range)}`),
+    arrivals: async (name, range = {}) => (await json<{ arrivals: ArrivalCount[] }>("GET", `${app(name)}/arrivals${query(range)}`)).arrivals,
     overview: () => json<Overview>("GET", "/api/v1/overview"),
     streamOverview: (signal) => stream("/api/v1/overview/stream", "overview", signal, overviewMaxChars) as AsyncIterable<Overview>,
     streamEvents: (o = {}, signal) => stream(`/api/v1/events/stream${query(o)}`, "ebb-event", signal) as AsyncIterable<EbbEvent>,

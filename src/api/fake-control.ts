@@ -4,10 +4,21 @@
  * validator (only `name` and `command` are checked), and lets a test push events and log lines,
  * see how many live subscribers there are, and script what follows a deploy. Metric samples
  * (`recordSamples`, kept in a memory store and aggregated as the real one does) and per-app
- * traffic (`setTraffic`) are set by the test; `publishOverview()` sends one overview to every
+ * traffic (`setTraffic`) and recorded arrivals (`recordArrivals`) are set by the test; `publishOverview()` sends one overview to every
  * overview subscriber, as the real server does each second.
  */
-import type { AppTraffic, ControlApi, DeployResult, EventFilter, LogEntry, MetricsRange, Overview, ScalingPatch } from "../control/types.js";
+import type {
+  AppTraffic,
+  ArrivalCount,
+  ArrivalRange,
+  ControlApi,
+  DeployResult,
+  EventFilter,
+  LogEntry,
+  MetricsRange,
+  Overview,
+  ScalingPatch,
+} from "../control/types.js";
 import { EbbError } from "../kit/errors.js";
 import { contentHash } from "../kit/hash.js";
 import type { LogLine } from "../runtime/types.js";
@@ -99,6 +110,7 @@ export class FakeControl implements ControlApi {
     const spec = structuredClone(app.spec);
     if (patch.replicas) spec.scaling.replicas = patch.replicas;
     if (patch.scaledownAfter !== undefined) spec.scaling.scaledownAfter = patch.scaledownAfter;
+    if (patch.metric) spec.scaling.metric = patch.metric;
     app.spec = spec;
     app.specHash = contentHash(spec);
     this.emit({ app: name, type: "Deployed", revision: app.revision, message: `Reconfigured revision ${app.revision} in place`, data: {} });
@@ -135,6 +147,11 @@ export class FakeControl implements ControlApi {
     return this.#history.querySamples(name, range.fromMs, range.toMs, range.stepMs);
   }
 
+  arrivals(name: string, range: ArrivalRange): ArrivalCount[] {
+    this.getApp(name);
+    return this.#history.listArrivals(name, range.fromSec, range.toSec);
+  }
+
   overview(): Overview {
     const apps = this.listApps();
     const idle: AppTraffic = { rps: 0, inflight: 0, p50Ms: null, p99Ms: null };
@@ -149,6 +166,11 @@ export class FakeControl implements ControlApi {
   /** Stores samples for `appMetrics` (same aggregation as the real store). */
   recordSamples(samples: MetricSample[]): void {
     this.#history.recordSamples(samples);
+  }
+
+  /** Adds per-second arrival counts for `arrivals` (same store rules as the real one). */
+  recordArrivals(name: string, counts: ArrivalCount[]): void {
+    this.#history.recordArrivals(name, counts);
   }
 
   /** Sets an app's traffic as the overview reports it. */

@@ -41,6 +41,7 @@ export const httpStatusByCode: Readonly<Record<ErrorCode, number>> = Object.free
   STORE_CLOSED: 503,
   SIM_TRACE_INVALID: 400,
   SIM_OPTIONS_INVALID: 400,
+  SIM_NO_TRAFFIC: 404,
   INTERNAL_ERROR: 500,
   CONFIG_INVALID: 500,
   SERVER_LISTEN_FAILED: 500,

@@ -64,6 +64,31 @@ test("metrics history: unknown app 404, bad ranges 400", async () => {
   }
 });
 
+test("arrivals: the last 7 days by default, a range through the client, 404 and 400 as for metrics", async () => {
+  const sec = Math.floor(now / 1000);
+  api.control.recordArrivals("web", [[sec - 8 * 86_400, 4], [sec - 3600, 2], [sec - 10, 1], [sec, 5]]);
+  const res = await api.call("/api/v1/apps/web/arrivals");
+  assert.equal(res.status, 200);
+  assert.deepEqual(await res.json(), { arrivals: [[sec - 3600, 2], [sec - 10, 1], [sec, 5]], from: sec + 1 - 7 * 86_400, to: sec + 1 });
+  assert.deepEqual(await client.arrivals("web", { from: sec - 3600, to: sec }), [[sec - 3600, 2], [sec - 10, 1]]);
+  const unknown = await api.call("/api/v1/apps/nope/arrivals");
+  assert.equal(unknown.status, 404);
+  const long = await api.call(`/api/v1/apps/web/arrivals?from=0&to=${sec}`);
+  assert.equal(long.status, 400);
+  assert.equal(((await long.json()) as { error: { code: string } }).error.code, "API_BAD_REQUEST");
+});
+
+test("scaling patch: the metric target too, as {concurrency} or {requestRate}; other shapes are 400", async () => {
+  const res = await client.updateScaling("web", { scaledownAfter: 600, metric: { concurrency: 20 } });
+  assert.equal(res.outcome, "reconfigured");
+  assert.deepEqual(api.control.getApp("web").spec.scaling.metric, { concurrency: 20 });
+  assert.equal(api.control.getApp("web").spec.scaling.scaledownAfter, 600);
+  for (const metric of [{ concurrency: "5" }, { rps: 5 }, { concurrency: 1, requestRate: 2 }, [5]]) {
+    const bad = await api.call("/api/v1/apps/web/scaling", { method: "PATCH", body: JSON.stringify({ metric }), headers: { "content-type": "application/json" } });
+    assert.equal(bad.status, 400, JSON.stringify(metric));
+  }
+});
+
 test("overview: every app with its traffic, through the route and the client", async () => {
   api.control.setTraffic("web", { rps: 2.5, inflight: 1, p50Ms: 4, p99Ms: 9 });
   const res = await api.call("/api/v1/overview");

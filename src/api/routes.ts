@@ -7,6 +7,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ControlApi, ScalingPatch } from "../control/types.js";
 import { EbbError } from "../kit/errors.js";
+import type { MetricSpec } from "../spec/types.js";
+import { arrivalsRange } from "./arrivals-range.js";
 import { metricsRange } from "./metrics-range.js";
 import { intParam, objectBody, onlyKeys, readJsonBody, stringParam } from "./request.js";
 import type { SseStreams } from "./sse.js";
@@ -90,8 +92,8 @@ const maxSafe = Number.MAX_SAFE_INTEGER;
 const json = (status: number, body: unknown): Reply => ({ status, body });
 
 function scalingPatch(raw: unknown): ScalingPatch {
-  const body = objectBody(raw, "with replicas and/or scaledownAfter");
-  onlyKeys(body, ["replicas", "scaledownAfter"]);
+  const body = objectBody(raw, "with replicas, scaledownAfter and/or metric");
+  onlyKeys(body, ["replicas", "scaledownAfter", "metric"]);
   const patch: ScalingPatch = {};
   if (body.replicas !== undefined) {
     const r = body.replicas;
@@ -106,7 +108,19 @@ function scalingPatch(raw: unknown): ScalingPatch {
     }
     patch.scaledownAfter = body.scaledownAfter;
   }
+  if (body.metric !== undefined) patch.metric = metricBody(body.metric);
   return patch;
+}
+
+/** `{ "concurrency": n }` or `{ "requestRate": n }`; the spec validator checks the value. */
+function metricBody(raw: unknown): MetricSpec {
+  const keys = raw !== null && typeof raw === "object" && !Array.isArray(raw) ? Object.keys(raw) : [];
+  const key = keys[0];
+  const value = key === undefined ? undefined : (raw as Record<string, unknown>)[key];
+  if (keys.length !== 1 || (key !== "concurrency" && key !== "requestRate") || typeof value !== "number") {
+    throw new EbbError("API_BAD_REQUEST", 'metric must be {"concurrency": n} or {"requestRate": n}', { value: raw });
+  }
+  return key === "concurrency" ? { concurrency: value } : { requestRate: value };
 }
 
 function openStream(ctx: ApiContext, input: RouteInput) {
@@ -212,6 +226,10 @@ export function apiRouter(): Router {
       const range = metricsRange(query, ctx.now());
       const samples = ctx.control.appMetrics(params.name!, range);
       return json(200, { samples, from: range.fromMs, to: range.toMs, step: range.stepMs });
+    })
+    .add("GET", "/api/v1/apps/:name/arrivals", (ctx, { params, query }) => {
+      const range = arrivalsRange(query, ctx.now());
+      return json(200, { arrivals: ctx.control.arrivals(params.name!, range), from: range.fromSec, to: range.toSec });
     })
     .add("GET", "/api/v1/overview", (ctx) => json(200, ctx.control.overview()))
     .add("GET", "/api/v1/overview/stream", streamOverview);

@@ -11,6 +11,7 @@ import { commandHelp, globalFlags, mainHelp, type CliIo, type Command, type Comm
 import { lazyClient, resolveDataDir, type ConnectionFlags } from "./connection.js";
 import { deployCommand } from "./deploy.js";
 import { eventsCommand, logsCommand } from "./event-commands.js";
+import { scaleCommand } from "./scale.js";
 import { topCommand } from "./top.js";
 
 export const builtinCommands: readonly Command[] = [
@@ -20,6 +21,7 @@ export const builtinCommands: readonly Command[] = [
   eventsCommand,
   logsCommand,
   topCommand,
+  scaleCommand,
   stopCommand,
   startCommand,
   deleteCommand,

@@ -3,7 +3,8 @@
  * plane, telemetry and API from one configuration, wires their hooks, and owns the order of
  * start and stop. It is the only place concrete parts are constructed. Telemetry reads the
  * gateway's request metrics and the control plane, records the metrics history in the store and
- * renders `/metrics` for the API.
+ * renders `/metrics` for the API. The autoscaler reads the gateway's traffic through the
+ * arrival recorder, which keeps each app's per-second arrivals in the store for `ebb advise`.
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -17,7 +18,7 @@ import type { Store } from "../store/types.js";
 import { createGateway, type Gateway } from "../gateway/index.js";
 import { createLocalRuntime, type LocalRuntime } from "../runtime/index.js";
 import { Autoscaler } from "../autoscaler/index.js";
-import { Control, ProcessMetrics, Telemetry } from "../control/index.js";
+import { ArrivalRecorder, Control, ProcessMetrics, Telemetry } from "../control/index.js";
 import { createApiServer, type ApiServer } from "../api/index.js";
 import type { ServeConfig } from "./config.js";
 import { consoleDir } from "./console-dir.js";
@@ -70,6 +71,7 @@ export async function startServer(config: Readonly<ServeConfig>, deps: ServerDep
   let gateway: Gateway | undefined;
   let runtime: LocalRuntime | undefined;
   let autoscaler: Autoscaler | undefined;
+  let arrivals: ArrivalRecorder | undefined;
   let api: ApiServer | undefined;
   let telemetry: Telemetry | undefined;
   let processMetrics: ProcessMetrics | undefined;
@@ -81,8 +83,11 @@ export async function startServer(config: Readonly<ServeConfig>, deps: ServerDep
       control.runtimeHooks,
       { clock, log },
     );
-    autoscaler = new Autoscaler({ clock, stats: gateway, target: control.scaleTarget, config: config.autoscaler, log });
+    arrivals = new ArrivalRecorder({ source: gateway, history: store, clock, log: log.child({ component: "arrivals" }) });
+    autoscaler = new Autoscaler({ clock, stats: arrivals, target: control.scaleTarget, config: config.autoscaler, log });
     control.attach({ runtime, routes: gateway, autoscaler });
+    control.attachArrivals(arrivals);
+    arrivals.start();
     processMetrics = new ProcessMetrics();
     const tele = new Telemetry({ clock, log: log.child({ component: "telemetry" }), history: store, gateway, fleet: control, process: processMetrics });
     telemetry = tele;
@@ -100,12 +105,13 @@ export async function startServer(config: Readonly<ServeConfig>, deps: ServerDep
     const gatewayUrl = `http://${config.publicHost}:${gatewayPort}`;
     writeFileSync(join(config.dataDir, "server.json"), JSON.stringify({ api: apiUrl, gateway: gatewayUrl, pid: process.pid }, null, 2) + "\n");
 
-    const parts = { gateway, runtime, autoscaler, api, telemetry: tele, processMetrics };
+    const parts = { gateway, runtime, autoscaler, arrivals, api, telemetry: tele, processMetrics };
     const close = once(async () => {
       await parts.api.close();
       await parts.telemetry.close();
       parts.processMetrics.close();
       await parts.autoscaler.close();
+      await parts.arrivals.close();
       await parts.runtime.close();
       await parts.gateway.close();
       store.close();
@@ -127,6 +133,7 @@ export async function startServer(config: Readonly<ServeConfig>, deps: ServerDep
         parts.telemetry.destroy();
         parts.processMetrics.close();
         parts.autoscaler.destroy();
+        parts.arrivals.destroy();
         parts.gateway.destroy();
         store.destroy();
         rmSync(join(config.dataDir, "server.json"), { force: true });
@@ -138,6 +145,7 @@ export async function startServer(config: Readonly<ServeConfig>, deps: ServerDep
     telemetry?.destroy();
     processMetrics?.close();
     autoscaler?.destroy();
+    arrivals?.destroy();
     gateway?.destroy();
     store.destroy();
     throw err;

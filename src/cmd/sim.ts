@@ -2,11 +2,13 @@
  * `ebb sim`: the command glue over sim/. It reads the flags, loads the policy (an app manifest
  * through the CLI's manifest loader and the spec validator, or a `--scaling` JSON block), opens
  * the trace, runs the replay (or the sweep) and prints the report as text or JSON, and the
- * sweep's SVG with `--plot`. Exit codes: 0 done, 1 a trace, manifest or spec that cannot be
+ * sweep's SVG with `--plot`. With `--from-app` the trace is the app's recorded arrivals and the
+ * policy its deployed spec, read through the API (live-inputs.ts). Exit codes: 0 done, 1 a trace, manifest or spec that cannot be
  * used, 2 a usage error (SIM_OPTIONS_INVALID, naming the flag). docs/simulation.md is its guide.
  */
-import { statSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
+import type { EbbClient } from "../api/client.js";
 import { autoscalerConfigProblems } from "../autoscaler/index.js";
 import { UsageError, parseArgs, stringFlag, type FlagSpecs, type ParsedArgs } from "../cli/args.js";
 import type { CommandHandler, OutputStream } from "../cli/command.js";
@@ -27,9 +29,13 @@ import {
   sweepSvg,
   traceFormats,
   validScaling,
+  type Distribution,
   type ReplayOptions,
+  type ReplaySource,
   type TraceFormat,
 } from "../sim/index.js";
+import { describeModel, readLiveInputs } from "./live-inputs.js";
+import { bad, distFlag, fileFlag, jsonFlag, numberFlag, parseSince } from "./sim-flags.js";
 
 export interface SimIo {
   stdout: OutputStream;
@@ -38,10 +44,16 @@ export interface SimIo {
   cwd: string;
   /** Not read: every setting of `ebb sim` is a flag. */
   env: Record<string, string | undefined>;
+  /** The API client, for `--from-app` (made on first use). */
+  client?: () => EbbClient;
+  /** ms epoch, for `--since`; default Date.now. */
+  now?: () => number;
 }
 
 const flags: FlagSpecs = {
   trace: { type: "string", value: "FILE", description: "the trace to replay" },
+  "from-app": { type: "string", value: "APP", description: "or replay the arrivals the server recorded for this app, under its deployed spec" },
+  since: { type: "string", value: "DURATION", description: "with --from-app: how far back, e.g. 24h or 7d (default and at most 7d)" },
   format: { type: "string", value: "FORMAT", description: `its format: ${traceFormats.join(", ")}` },
   app: { type: "string", value: "MANIFEST", description: "take the policy (scaling, request timeout) from this app manifest" },
   name: { type: "string", value: "NAME", description: "with --app: which app of the manifest (default: its only one)" },
@@ -63,6 +75,7 @@ const flags: FlagSpecs = {
 };
 
 const usage = `Usage: ebb sim --trace FILE --format FORMAT [--app MANIFEST | --scaling JSON] [flags]
+       ebb sim --from-app APP [--since 7d] [--scaling JSON] [flags]
 
 Replays a traffic trace against a scaling policy on a virtual clock, through ebb's own
 autoscaler, and reports replica-seconds (idle ones too) against cold-start waits and latency.
@@ -76,48 +89,17 @@ Examples:
   ebb sim --trace ../shared/traces/azure-llm-code-part1.csv --format azure-llm --app examples/model-server/app.yaml --cold-start 8s
   ebb sim --trace ../shared/traces/azure-fn2019-invocations.csv --format azure-functions --scaling '{"replicas":[0,10],"scaledownAfter":600}' --json
   ebb sim --trace trace.csv --format timestamps --sweep scaledownAfter=30,60,300,600,1800 --plot sweep.svg
+  ebb sim --from-app hello --since 24h --sweep scaledownAfter=60,300,600
 `;
-
-const bad = (flag: string, message: string): EbbError => new EbbError("SIM_OPTIONS_INVALID", `--${flag}: ${message}`, { flag });
-
-function numberFlag(p: ParsedArgs, name: string, fallback: number, check: (n: number) => boolean, rule: string): number {
-  const raw = stringFlag(p, name);
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (raw.trim() === "" || !Number.isFinite(n) || !check(n)) throw bad(name, `must be ${rule}, got '${raw}'`);
-  return n;
-}
-
-/** The absolute path of a file flag, which must name a readable file. */
-function fileFlag(p: ParsedArgs, name: string, cwd: string): string | undefined {
-  const raw = stringFlag(p, name);
-  if (raw === undefined) return undefined;
-  const path = resolve(cwd, raw);
-  let isFile = false;
-  try {
-    isFile = statSync(path).isFile();
-  } catch (err) {
-    throw bad(name, `cannot read ${raw} (${(err as NodeJS.ErrnoException).code ?? "error"})`);
-  }
-  if (!isFile) throw bad(name, `${raw} is not a file`);
-  return path;
-}
-
-function jsonFlag(p: ParsedArgs, name: string): unknown {
-  const raw = stringFlag(p, name);
-  if (raw === undefined) return undefined;
-  try {
-    return JSON.parse(raw);
-  } catch (err) {
-    throw bad(name, `not JSON: ${(err as Error).message}`);
-  }
-}
 
 interface Policy {
   scaling: ScalingSpec;
   requestTimeoutSec: number;
   app?: string;
   origin: string;
+  /** Models of a live app (from the flags, else estimated), with where they came from. */
+  coldStart?: { distribution: Distribution; text: string };
+  serviceTime?: { distribution: Distribution; text: string };
 }
 
 async function loadPolicy(p: ParsedArgs, cwd: string): Promise<Policy> {
@@ -141,10 +123,7 @@ async function loadPolicy(p: ParsedArgs, cwd: string): Promise<Policy> {
 }
 
 function replayOptions(p: ParsedArgs, policy: Policy, seed: number): ReplayOptions {
-  const dist = (name: string) => {
-    const raw = stringFlag(p, name);
-    return raw === undefined ? undefined : parseDistribution(raw, `--${name}`);
-  };
+  const dist = (name: string) => distFlag(p, name);
   let requestTimeoutSec = policy.requestTimeoutSec;
   const timeout = stringFlag(p, "request-timeout");
   if (timeout !== undefined) {
@@ -161,8 +140,8 @@ function replayOptions(p: ParsedArgs, policy: Policy, seed: number): ReplayOptio
   return {
     scaling: policy.scaling,
     requestTimeoutSec,
-    coldStart: dist("cold-start") ?? parseDistribution(simDefaults.coldStart, "--cold-start"),
-    serviceTime: dist("service-time"),
+    coldStart: dist("cold-start") ?? policy.coldStart?.distribution ?? parseDistribution(simDefaults.coldStart, "--cold-start"),
+    serviceTime: dist("service-time") ?? policy.serviceTime?.distribution,
     defaultServiceTime: dist("default-service-time"),
     seed,
     wakeQueueLimit: numberFlag(p, "wake-queue-limit", simDefaults.wakeQueueLimit, (n) => Number.isInteger(n) && n >= 1, "a whole number >= 1"),
@@ -183,28 +162,11 @@ async function run(argv: string[], io: SimIo): Promise<number> {
     return 0;
   }
   if (p.positionals.length > 0) throw new EbbError("SIM_OPTIONS_INVALID", `unexpected argument '${p.positionals[0]}'; the trace goes after --trace`);
-  const trace = fileFlag(p, "trace", io.cwd);
-  if (trace === undefined) throw bad("trace", "missing: name the trace file to replay");
-  const format = stringFlag(p, "format");
-  if (format === undefined || !(traceFormats as readonly string[]).includes(format)) {
-    throw bad("format", `must be one of ${traceFormats.join(", ")}, got ${format === undefined ? "nothing" : `'${format}'`}`);
-  }
   const seed = numberFlag(p, "seed", simDefaults.seed, Number.isInteger, "a whole number");
-  const policy = await loadPolicy(p, io.cwd);
+  const { source, notes, policy, traceLabel } = stringFlag(p, "from-app") === undefined ? await openFile(p, io, seed) : await openLive(p, io, seed);
   const options = replayOptions(p, policy, seed);
   const sweepText = stringFlag(p, "sweep");
   const sweep = sweepText === undefined ? undefined : parseSweep(sweepText, policy.scaling);
-  const durations = fileFlag(p, "durations", io.cwd);
-  const tokenCost = (name: string, fallback: number) => numberFlag(p, name, fallback, (n) => n >= 0, "a number of ms >= 0");
-  const { source, notes } = openTrace({
-    format: format as TraceFormat,
-    path: trace,
-    app: policy.app,
-    seed,
-    durationsPath: durations,
-    prefillMsPerToken: tokenCost("prefill-ms-per-token", simDefaults.prefillMsPerToken),
-    decodeMsPerToken: tokenCost("decode-ms-per-token", simDefaults.decodeMsPerToken),
-  });
   for (const note of notes) io.stderr.write(`note: ${note}\n`);
   const outcome = runPlan({ source, options, sweep });
   const plot = stringFlag(p, "plot");
@@ -223,16 +185,77 @@ async function run(argv: string[], io: SimIo): Promise<number> {
     return 0;
   }
   const context: Array<[string, string]> = [
-    ["trace", `${source.name} (${format})`],
+    ["trace", traceLabel],
     ["policy", `${describeScaling(policy.scaling, options.autoscaler?.targetUtilization)}; from ${policy.origin}`],
-    ["cold start", describeDistribution(options.coldStart!)],
-    ["service time", options.serviceTime ? describeDistribution(options.serviceTime) : (source.serviceModel ?? "from the trace")],
+    ["cold start", policy.coldStart?.text ?? describeDistribution(options.coldStart!)],
+    ["service time", policy.serviceTime?.text ?? (options.serviceTime ? describeDistribution(options.serviceTime) : (source.serviceModel ?? "from the trace"))],
     ["request timeout", `${formatDuration(options.requestTimeoutSec!)}; seed ${seed}`],
   ];
   if (outcome.report) io.stdout.write(formatReport(outcome.report, context));
   else io.stdout.write(context.map(([k, v]) => `${k}: ${v}`).join("\n") + `\n\n${formatSweep(sweep!.key, outcome.sweep!)}`);
   if (plot !== undefined) io.stdout.write(`plot written to ${plot}\n`);
   return 0;
+}
+
+interface Opened {
+  source: ReplaySource;
+  notes: string[];
+  policy: Policy;
+  traceLabel: string;
+}
+
+/** `--trace FILE --format F`: a trace file, under the policy of --app or --scaling. */
+async function openFile(p: ParsedArgs, io: SimIo, seed: number): Promise<Opened> {
+  if (stringFlag(p, "since") !== undefined) throw bad("since", "goes with --from-app APP");
+  const trace = fileFlag(p, "trace", io.cwd);
+  if (trace === undefined) throw bad("trace", "missing: name the trace file to replay (or --from-app APP)");
+  const format = stringFlag(p, "format");
+  if (format === undefined || !(traceFormats as readonly string[]).includes(format)) {
+    throw bad("format", `must be one of ${traceFormats.join(", ")}, got ${format === undefined ? "nothing" : `'${format}'`}`);
+  }
+  const policy = await loadPolicy(p, io.cwd);
+  const tokenCost = (name: string, fallback: number) => numberFlag(p, name, fallback, (n) => n >= 0, "a number of ms >= 0");
+  const { source, notes } = openTrace({
+    format: format as TraceFormat,
+    path: trace,
+    app: policy.app,
+    seed,
+    durationsPath: fileFlag(p, "durations", io.cwd),
+    prefillMsPerToken: tokenCost("prefill-ms-per-token", simDefaults.prefillMsPerToken),
+    decodeMsPerToken: tokenCost("decode-ms-per-token", simDefaults.decodeMsPerToken),
+  });
+  return { source, notes, policy, traceLabel: `${source.name} (${format})` };
+}
+
+const fileOnly = ["trace", "format", "app", "name", "durations", "prefill-ms-per-token", "decode-ms-per-token"];
+
+/** `--from-app APP`: the app's recorded arrivals under its deployed spec (or --scaling). */
+async function openLive(p: ParsedArgs, io: SimIo, seed: number): Promise<Opened> {
+  const app = stringFlag(p, "from-app")!;
+  const clash = fileOnly.find((f) => p.flags[f] !== undefined);
+  if (clash) throw bad(clash, "goes with --trace FILE, not --from-app (the app's spec is the policy; --scaling overrides it)");
+  if (!io.client) throw bad("from-app", "needs a connection to an ebb server");
+  const scaling = stringFlag(p, "scaling");
+  const override = scaling === undefined ? undefined : parseScalingJson(scaling);
+  const live = await readLiveInputs(io.client(), app, {
+    sinceSec: parseSince(stringFlag(p, "since")),
+    nowMs: (io.now ?? Date.now)(),
+    seed,
+    coldStart: distFlag(p, "cold-start"),
+    serviceTime: distFlag(p, "service-time"),
+  });
+  const spec = live.view.spec;
+  const policy: Policy = {
+    scaling: override ?? spec.scaling,
+    requestTimeoutSec: spec.timeouts.request,
+    app,
+    origin: scaling === undefined ? `the deployed spec of ${app} (revision ${live.view.revision})` : "--scaling",
+    coldStart: { distribution: live.coldStart.distribution, text: describeModel(live.coldStart) },
+    serviceTime: { distribution: live.serviceTime.distribution, text: describeModel(live.serviceTime) },
+  };
+  const [requests, seconds] = [live.requests, live.counts.length].map((n) => n.toLocaleString("en-US"));
+  const notes = [`${requests} recorded requests in ${seconds} seconds with traffic, each second's spread over it as a Poisson process (seed ${seed})`];
+  return { source: live.source, notes, policy, traceLabel: live.source.name };
 }
 
 /** Runs `ebb sim` with the arguments after `sim`; resolves to the exit code. */
@@ -249,5 +272,5 @@ export async function simCommand(argv: string[], io: SimIo): Promise<number> {
 /** `ebb sim` as a command the composition root registers (cli/command.ts CommandHandler). */
 export const simHandler: CommandHandler = {
   summary: "replay a traffic trace against a scaling policy and report cost against cold starts",
-  run: (args, ctx) => simCommand(args, { stdout: ctx.io.stdout, stderr: ctx.io.stderr, cwd: ctx.io.cwd, env: ctx.io.env }),
+  run: (args, ctx) => simCommand(args, { stdout: ctx.io.stdout, stderr: ctx.io.stderr, cwd: ctx.io.cwd, env: ctx.io.env, client: () => ctx.client() }),
 };

@@ -17,7 +17,7 @@ import type { AppSpec, AppSummary, AppView, EbbEvent, ReplicaCounts } from "../s
 import type { AppRecord, MetricSample, Store } from "../store/types.js";
 import type { LogLine } from "../runtime/types.js";
 import type { RouteSettings } from "../gateway/types.js";
-import type { ControlApi, DeployResult, EventFilter, LogEntry, MetricsRange, Overview, ScalingPatch } from "./types.js";
+import type { ArrivalCount, ArrivalRange, ControlApi, DeployResult, EventFilter, LogEntry, MetricsRange, Overview, ScalingPatch } from "./types.js";
 import type { ControlConfig, ControlPorts } from "./ports.js";
 import { newAppState, type AppState } from "./app-state.js";
 import { changedFields, classifyChange } from "./classify.js";
@@ -40,6 +40,7 @@ export class Control implements ControlApi {
   readonly #reactions: Reactions;
   #ports: ControlPorts | null = null;
   #telemetry: TelemetryView | null = null;
+  #arrivalBuffer: { flush(): unknown } | null = null;
 
   constructor(deps: ControlDeps) {
     this.#deps = deps;
@@ -74,6 +75,11 @@ export class Control implements ControlApi {
   /** Telemetry serves the overview and each app's last request time; wired by cmd/. */
   attachTelemetry(telemetry: TelemetryView): void {
     this.#telemetry = telemetry;
+  }
+
+  /** The recorder of arrivals (arrival-recorder.ts), flushed before each read; wired by cmd/. */
+  attachArrivals(recorder: { flush(): unknown }): void {
+    this.#arrivalBuffer = recorder;
   }
 
   /** Brings back every stored app after a restart: routes, autoscaler, at least min replicas. */
@@ -234,6 +240,8 @@ export class Control implements ControlApi {
     this.#apps.delete(name);
     await ports.runtime.remove(name);
     ports.routes.removeApp(name);
+    // Buffered arrivals are written first, so that the delete takes them too.
+    this.#arrivalBuffer?.flush();
     this.#deps.store.deleteApp(name);
     this.#events.publish({
       id: 0,
@@ -287,6 +295,12 @@ export class Control implements ControlApi {
   appMetrics(name: string, range: MetricsRange): MetricSample[] {
     this.#state(name);
     return this.#deps.store.querySamples(name, range.fromMs, range.toMs, range.stepMs);
+  }
+
+  arrivals(name: string, range: ArrivalRange): ArrivalCount[] {
+    this.#state(name);
+    this.#arrivalBuffer?.flush();
+    return this.#deps.store.listArrivals(name, range.fromSec, range.toSec);
   }
 
   overview(): Overview {

@@ -7,3 +7,4 @@ export type * from "./types.js";
 export { Telemetry, type TelemetryDeps, type TelemetryView } from "./telemetry.js";
 export { ProcessMetrics } from "./telemetry-process.js";
 export { telemetryDefaults, type TelemetryConfig, type FleetPort, type RequestMetricsPort, type ProcessPort, type ProcessFigures } from "./telemetry-ports.js";
+export { ArrivalRecorder, arrivalRecorderDefaults, type ArrivalRecorderConfig, type ArrivalRecorderDeps } from "./arrival-recorder.js";

@@ -3,11 +3,11 @@
  * plane is the reconciler: it keeps each app's revisions, status and events, applies the
  * autoscaler's decisions through the runtime, and keeps the gateway's routes in step.
  */
-import type { AppSummary, AppView, EbbEvent } from "../spec/types.js";
+import type { AppSummary, AppView, EbbEvent, MetricSpec } from "../spec/types.js";
 import type { LogLine } from "../runtime/types.js";
-import type { MetricSample } from "../store/types.js";
+import type { ArrivalCount, MetricSample } from "../store/types.js";
 
-export type { MetricSample } from "../store/types.js";
+export type { ArrivalCount, MetricSample } from "../store/types.js";
 
 export interface DeployResult {
   name: string;
@@ -23,6 +23,8 @@ export interface DeployResult {
 export interface ScalingPatch {
   replicas?: [number, number];
   scaledownAfter?: number;
+  /** The per-replica target, replacing the spec's: `{ concurrency: n }` or `{ requestRate: n }`. */
+  metric?: MetricSpec;
 }
 
 export interface EventFilter {
@@ -36,6 +38,12 @@ export interface MetricsRange {
   fromMs: number;
   toMs: number;
   stepMs: number;
+}
+
+/** A window of an app's recorded arrivals: epoch seconds [fromSec, toSec). */
+export interface ArrivalRange {
+  fromSec: number;
+  toSec: number;
 }
 
 /** One app's traffic over the last ~10 s, as the overview shows it. */
@@ -73,7 +81,7 @@ export interface ControlApi {
   stop(name: string): Promise<AppView>;
   start(name: string): Promise<AppView>;
   delete(name: string): Promise<void>;
-  /** Changes min/max and scaledownAfter as a new revision with the same command. */
+  /** Changes min/max, scaledownAfter and the metric target; applied in place (same revision). */
   updateScaling(name: string, patch: ScalingPatch): Promise<DeployResult>;
   events(filter?: EventFilter): EbbEvent[];
   /** Live events (all apps); returns the unsubscribe function. */
@@ -83,6 +91,11 @@ export interface ControlApi {
   subscribeLogs(name: string, fn: (entry: LogEntry) => void): () => void;
   /** The app's recorded samples in the range, aggregated per step (store/types.ts). Throws APP_NOT_FOUND. */
   appMetrics(name: string, range: MetricsRange): MetricSample[];
+  /**
+   * The app's recorded request arrivals per second: non-zero seconds in the range, ascending,
+   * including counts not yet flushed to the store. Throws APP_NOT_FOUND.
+   */
+  arrivals(name: string, range: ArrivalRange): ArrivalCount[];
   /** Every app with its recent traffic, now. */
   overview(): Overview;
   /** The overview once a second; returns the unsubscribe function. */

@@ -14,7 +14,9 @@
  *   memory, and seeded draws;
  * - report.ts (with the paper measures), format.ts, plot.ts: the figures, as text and SVG;
  * - sweep.ts: scaling blocks from JSON and one knob varied, validated by the spec validator;
- * - run.ts: a trace opened by its format and the runs `ebb sim` asks for.
+ * - run.ts: a trace opened by its format and the runs `ebb sim` asks for;
+ * - recorded-arrivals.ts: a source over an app's recorded per-second arrivals (`--from-app`);
+ *   advise.ts and advise-format.ts: the grid `ebb advise` sweeps, its choice rule and its table.
  *
  * Imports only spec/, kit/, autoscaler/ and Node built-ins. docs/simulation.md is the user guide.
  *
@@ -69,3 +71,6 @@ export {
   type SimPlan,
   type TraceFormat,
 } from "./run.js";
+export { recordedArrivalsSource, type RecordedArrivalsOptions, type SecondCount } from "./recorded-arrivals.js";
+export { adviseCandidates, adviseDefaults, chooseAdvice, type Advice, type AdviseCandidate, type AdviseRun, type GridOptions } from "./advise.js";
+export { formatAdviceTable } from "./advise-format.js";

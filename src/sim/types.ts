@@ -1,7 +1,7 @@
 /**
  * The simulator's shared vocabulary. What the replay consumes: requests in arrival order, one at
  * a time. Every trace reader produces this shape, and so can anything else that knows when
- * requests arrived (a reader of the gateway's recorded per-second counts, later), which is why
+ * requests arrived (recorded-arrivals.ts, over the gateway's recorded per-second counts), which is why
  * the replay takes an iterator and never a list: a trace of millions of requests is never held
  * in memory. And the model's constants and defaults, in one place, with their units in their
  * names: `ebb sim` flags override each, and docs/simulation.md quotes them.

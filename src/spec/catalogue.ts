@@ -50,6 +50,7 @@ export const errorCatalogue = {
   // simulator
   SIM_TRACE_INVALID: "A trace file has a malformed row; the message names file, line and column.",
   SIM_OPTIONS_INVALID: "A simulator option is missing or malformed.",
+  SIM_NO_TRAFFIC: "The app has no recorded arrivals in the period asked; there is nothing to replay or advise on.",
 } as const satisfies Record<string, string>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -5,11 +5,11 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { resolve } from "node:path";
+import { repoRoot } from "../repo-root.js";
 import { loadManifests } from "../../src/cli/manifest.js";
 import { startEbb, until } from "./harness.js";
 
-const root = resolve(import.meta.dirname, "..", "..", "..");
+const root = repoRoot(import.meta.url);
 
 test("every example deploys from the examples folder and serves", async () => {
   const ebb = await startEbb();
