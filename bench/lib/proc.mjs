@@ -7,9 +7,13 @@ import { createServer } from "node:net";
 /** Every child started here, so that `stopAll` can end them on any exit path. */
 const children = new Set();
 
-/** Spawns a child (no shell); stdout/stderr are kept in a bounded tail for error messages. */
+/**
+ * Spawns a child (no shell) in a process group of its own, so that stopping it also stops what
+ * it started (nginx's worker, an app's children); stdout/stderr are kept in a bounded tail for
+ * error messages.
+ */
 export function start(command, args, opts = {}) {
-  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe", ...(opts.ipc ? ["ipc"] : [])], ...opts.spawn });
+  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe", ...(opts.ipc ? ["ipc"] : [])], detached: true, ...opts.spawn });
   let tail = "";
   const keep = (chunk) => (tail = (tail + chunk).slice(-4000));
   child.stdout.on("data", keep);
@@ -24,17 +28,23 @@ export function start(command, args, opts = {}) {
 export async function stop(child, graceMs = 5000) {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+  signalGroup(child, "SIGTERM");
+  const timer = setTimeout(() => signalGroup(child, "SIGKILL"), graceMs);
   await exited;
   clearTimeout(timer);
 }
 
 /** Kills every child still running (used on the way out). */
 export function stopAllSync() {
-  for (const child of children) {
+  for (const child of children) signalGroup(child, "SIGKILL");
+}
+
+function signalGroup(child, signal) {
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
     try {
-      child.kill("SIGKILL");
+      child.kill(signal);
     } catch {}
   }
 }

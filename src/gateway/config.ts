@@ -17,8 +17,10 @@ export interface GatewayConfig {
   upstreamConnectTimeoutMs: number;
   /** How long an idle pooled connection to a replica is kept; below Node's 5 s server default so the replica never closes it first. Default 4000 ms. */
   upstreamIdleTimeoutMs: number;
-  /** Largest request head (request line and headers) accepted; null keeps Node's 16 KiB. */
-  maxHeaderBytes: number | null;
+  /** Largest request head (request line and header fields) accepted; past it, 431. Default 16384 bytes (16 KiB). */
+  maxHeaderBytes: number;
+  /** Most header fields in a request (and trailer fields in a chunked body); past it, 431. Default 100. */
+  maxHeaderCount: number;
   /** How long an idle client keep-alive connection stays open. Default 65000 ms (above common load balancers' 60 s). */
   keepAliveTimeoutMs: number;
   /** Time a client has to send a complete request head; guards against slow-header clients. Default 60000 ms. */
@@ -36,7 +38,8 @@ export const gatewayDefaults: Readonly<Omit<GatewayConfig, "authToken">> = Objec
   defaultWakeQueueLimit: 1000,
   upstreamConnectTimeoutMs: 5000,
   upstreamIdleTimeoutMs: 4000,
-  maxHeaderBytes: null,
+  maxHeaderBytes: 16 * 1024,
+  maxHeaderCount: 100,
   keepAliveTimeoutMs: 65_000,
   headersTimeoutMs: 60_000,
   retryAfterSec: 1,
@@ -63,7 +66,8 @@ export function resolveGatewayConfig(options: GatewayOptions): Readonly<GatewayC
   positiveInteger(problems, "keepAliveTimeoutMs", cfg.keepAliveTimeoutMs);
   positiveInteger(problems, "headersTimeoutMs", cfg.headersTimeoutMs);
   positiveInteger(problems, "retryAfterSec", cfg.retryAfterSec);
-  if (cfg.maxHeaderBytes !== null) positiveInteger(problems, "maxHeaderBytes", cfg.maxHeaderBytes);
+  positiveInteger(problems, "maxHeaderBytes", cfg.maxHeaderBytes);
+  positiveInteger(problems, "maxHeaderCount", cfg.maxHeaderCount);
   if (problems.length > 0) throw new TypeError(`invalid gateway config: ${problems.join("; ")}`);
   return Object.freeze(cfg);
 }

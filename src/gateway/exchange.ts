@@ -33,6 +33,16 @@ export interface ExchangeContext {
   closed(): void;
 }
 
+/** What a client connection tells the exchange answering its current request. */
+export interface ClientExchange {
+  /** The client can take more after a write to it returned false. */
+  onClientDrain(): void;
+  /** The connection closed before the answer was complete. */
+  onClientClose(): void;
+  /** The request body is malformed: the request fails with `err`. */
+  answer(err: EbbError, opts?: AnswerOptions): void;
+}
+
 export abstract class Exchange implements Waiter {
   prev: QueueNode | null = null;
   next: QueueNode | null = null;
@@ -114,6 +124,11 @@ export abstract class Exchange implements Waiter {
     if (ep === null) return;
     this.endpoint = null;
     this.route.release(ep);
+  }
+
+  /** The request was counted out. */
+  protected get ended(): boolean {
+    return this.#ended;
   }
 
   /** The client side is done: counts the request out, once. */

@@ -1,12 +1,12 @@
 /**
- * Header handling on the proxy path, working on Node's flat `rawHeaders` arrays
- * ([name, value, name, value, ...]) so that names keep their case and repeated fields their order,
- * and no header object is built per request.
+ * Header handling on the proxy path, working on flat field arrays ([name, value, name, value, ...],
+ * as the request and response readers produce them) so that names keep their case and repeated
+ * fields their order, and no header object is built per request.
  *
  * Hop-by-hop fields are removed in both directions (RFC 9110 §7.6.1): Connection and every field
  * it names, Keep-Alive, Proxy-Connection, TE, Transfer-Encoding and Upgrade, plus
  * Proxy-Authorization / Proxy-Authenticate, which belong to the proxy hop (RFC 9110 §11.7).
- * Bodies are re-framed by Node on each hop: a chunked request is sent on as chunked.
+ * Bodies are re-framed on each hop: a chunked request is sent on as chunked.
  */
 
 export interface RequestHead {
@@ -82,8 +82,8 @@ export interface ForwardOptions {
 /**
  * The header list sent to the replica: end-to-end fields as received (Host included, so the app
  * sees its public name), then X-Forwarded-For (appended), X-Forwarded-Proto and X-Forwarded-Host
- * (set; values a client sent for these two are dropped). Expect is dropped: Node's listener has
- * already answered `100 Continue` to the client.
+ * (set; values a client sent for these two are dropped). Expect is dropped: the gateway answers
+ * `100 Continue` to the client itself (client-connection.ts).
  */
 export function upstreamRequestHeaders(raw: readonly string[], head: RequestHead, opts: ForwardOptions): string[] {
   const out: string[] = [];
@@ -111,8 +111,8 @@ export function upstreamRequestHeaders(raw: readonly string[], head: RequestHead
 }
 
 /**
- * The replica's response headers with hop-by-hop fields removed; Node's listener adds its own
- * Connection / Keep-Alive and chooses the framing for the client's hop.
+ * The replica's response headers with hop-by-hop fields removed; the client's hop gets its own
+ * Connection and framing (client-response.ts).
  */
 export function downstreamResponseHeaders(raw: readonly string[]): string[] {
   const out: string[] = [];
@@ -134,7 +134,7 @@ export function downstreamResponseHeaders(raw: readonly string[]): string[] {
 
 /**
  * The request as written on a pooled connection to the replica (RFC 9112 §3, §5): request line,
- * the fields from `upstreamRequestHeaders`, and the empty line. Field values are Node's latin1
+ * the fields from `upstreamRequestHeaders`, and the empty line. Field values are the latin1
  * reading of the received bytes, so writing them as latin1 sends those bytes unchanged.
  */
 export function requestHeadText(method: string, target: string, headers: readonly string[]): string {

@@ -4,24 +4,31 @@
  * queue), and proxies it. Toward the control plane it is a RouteControl; toward the autoscaler a
  * StatsSource (`collect`); toward /metrics it offers `requestMetrics()`.
  *
+ * The listener is a plain TCP server: each client connection speaks HTTP/1.1 through
+ * client-connection.ts, ebb's own strict reader and writer, because node:http's server side
+ * (IncomingMessage, ServerResponse, the parser's callbacks) cost more per request than the rest
+ * of the proxy (docs/performance.md). Client deadlines (head, idle keep-alive, lingering close)
+ * are checked by one sweep on the gateway's Clock rather than a timer per request; each app's
+ * `requestTimeoutMs` bounds a request once its head is read.
+ *
  * Lifecycle: `close()` stops accepting, answers waiting requests 503 GATEWAY_SHUTTING_DOWN, lets
- * in-flight requests finish and ends tunnels; `destroy(err)` drops every connection at once.
- * Node's own per-request timer is off (`requestTimeout: 0`): each app's `requestTimeoutMs` rules.
+ * in-flight requests finish (their answers close their connections), closes idle connections and
+ * ends tunnels; `destroy(err)` drops every connection at once.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import type { Duplex } from "node:stream";
-import type { Clock } from "../kit/clock.js";
+import { createServer, type AddressInfo, type Socket } from "node:net";
+import type { Clock, Timer } from "../kit/clock.js";
 import { once, type Closable } from "../kit/lifecycle.js";
 import type { Logger } from "../kit/log.js";
 import { createAdmission, shuttingDown } from "./admission.js";
 import { AppRoute, type RouteDeps } from "./app-route.js";
+import { ClientConnection, type ConnectionHost } from "./client-connection.js";
+import { DateField } from "./client-response.js";
 import { resolveGatewayConfig, type GatewayOptions } from "./config.js";
 import type { ExchangeContext } from "./exchange.js";
 import { readRequestHead } from "./forward-headers.js";
 import { HttpExchange } from "./http-exchange.js";
+import type { ParsedRequest } from "./request-head.js";
 import type { RequestMetricsSnapshot } from "./request-metrics.js";
-import { sendError, writeErrorToSocket } from "./respond.js";
 import { RouteTable } from "./route-table.js";
 import { emptySample, type TrafficSample } from "./traffic-stats.js";
 import { TunnelExchange } from "./tunnel-exchange.js";
@@ -60,6 +67,10 @@ export function createGateway(options: GatewayOptions, hooks: GatewayHooks, deps
   let destroyed = false;
   let onIdle: (() => void) | null = null;
 
+  const conns = new Set<ClientConnection>();
+  const date = new DateField();
+  let sweeper: Timer | null = null;
+
   const ctx: ExchangeContext = {
     clock: deps.clock,
     hooks,
@@ -71,7 +82,7 @@ export function createGateway(options: GatewayOptions, hooks: GatewayHooks, deps
     closed: () => {
       active--;
       if (!closing) return;
-      server.closeIdleConnections();
+      closeIdle();
       if (active === 0) onIdle?.();
     },
   };
@@ -82,37 +93,58 @@ export function createGateway(options: GatewayOptions, hooks: GatewayHooks, deps
     else route.metrics.record(status, 0);
   };
 
-  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    const head = readRequestHead(req.rawHeaders);
-    const v = admit(head, closing);
-    if (v.refusal !== null) return refused(v.route, sendError(res, v.refusal.err, v.refusal.opts));
-    new HttpExchange(ctx, v.route, head, req, res).start();
+  const front: ConnectionHost = {
+    clock: deps.clock,
+    limits: { maxHeadBytes: cfg.maxHeaderBytes, maxHeaderCount: cfg.maxHeaderCount },
+    headersTimeoutMs: cfg.headersTimeoutMs,
+    keepAliveTimeoutMs: cfg.keepAliveTimeoutMs,
+    get closing() {
+      return closing;
+    },
+    request(conn: ClientConnection, req: ParsedRequest) {
+      const head = readRequestHead(req.raw);
+      const v = admit(head, closing);
+      if (v.refusal !== null) return refused(v.route, conn.sendError(v.refusal.err, v.refusal.opts));
+      new HttpExchange(ctx, v.route, head, conn, req).start();
+    },
+    upgrade(conn: ClientConnection, req: ParsedRequest) {
+      const head = readRequestHead(req.raw);
+      const v = admit(head, closing);
+      // The client may send the new protocol's bytes right after the head: a refusal closes.
+      if (v.refusal !== null) return refused(v.route, conn.sendError(v.refusal.err, { ...v.refusal.opts, close: true }));
+      const { socket, head: firstPacket } = conn.handOver();
+      new TunnelExchange(ctx, v.route, head, req, socket, firstPacket, conn.remoteAddress, tunnels).start();
+    },
+    forget(conn: ClientConnection) {
+      conns.delete(conn);
+    },
   };
 
-  const onUpgrade = (req: IncomingMessage, socket: Duplex, firstPacket: Buffer): void => {
-    const head = readRequestHead(req.rawHeaders);
-    const v = admit(head, closing);
-    if (v.refusal !== null) {
-      socket.on("error", () => socket.destroy());
-      return refused(v.route, writeErrorToSocket(socket, v.refusal.err, v.refusal.opts));
-    }
-    new TunnelExchange(ctx, v.route, head, req, socket, firstPacket, tunnels).start();
+  const closeIdle = (): void => {
+    for (const conn of conns) conn.closeIfIdle();
   };
 
-  const server = createServer(
-    { maxHeaderSize: cfg.maxHeaderBytes ?? undefined, requestTimeout: 0, headersTimeout: cfg.headersTimeoutMs, keepAliveTimeout: cfg.keepAliveTimeoutMs },
-    onRequest,
-  );
-  server.on("upgrade", onUpgrade);
+  /** Ends the connections whose deadline passed (a head too slow, an idle keep-alive, a lingering close). */
+  const sweep = (): void => {
+    const now = deps.clock.now();
+    for (const conn of conns) if (conn.deadline <= now) conn.destroy();
+  };
+
+  const server = createServer({ allowHalfOpen: true, noDelay: true }, (socket: Socket) => {
+    if (closing) return void socket.destroy();
+    conns.add(new ClientConnection(socket, front, date));
+  });
 
   const close = once(async () => {
     closing = true;
     const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
     for (const route of table.apps()) route.flush(shuttingDown(), { retryAfterSec: cfg.retryAfterSec, close: true });
     for (const t of tunnels) t.close();
+    closeIdle();
     if (active > 0) await new Promise<void>((resolve) => (onIdle = resolve));
-    server.closeIdleConnections();
+    closeIdle();
     await serverClosed;
+    sweeper?.cancel();
     for (const route of table.apps()) route.endpoints.destroy();
     log.info("gateway closed");
   });
@@ -127,6 +159,7 @@ export function createGateway(options: GatewayOptions, hooks: GatewayHooks, deps
         });
       });
       const port = (server.address() as AddressInfo).port;
+      sweeper ??= deps.clock.setInterval(sweep, sweepIntervalMs(cfg.headersTimeoutMs, cfg.keepAliveTimeoutMs));
       log.info("gateway listening", { host: cfg.host, port });
       return { port };
     },
@@ -139,7 +172,8 @@ export function createGateway(options: GatewayOptions, hooks: GatewayHooks, deps
       closing = true;
       if (err) log.error("gateway destroyed", { err });
       if (server.listening) server.close();
-      server.closeAllConnections();
+      sweeper?.cancel();
+      for (const conn of conns) conn.destroy();
       for (const t of tunnels) t.destroy();
       for (const route of table.apps()) {
         route.flush(shuttingDown(), { close: true });
@@ -189,4 +223,9 @@ export function createGateway(options: GatewayOptions, hooks: GatewayHooks, deps
       return { apps, unrouted };
     },
   };
+}
+
+/** How often deadlines are checked: a quarter of the shorter timeout, between 10 ms and 1 s. */
+function sweepIntervalMs(headersTimeoutMs: number, keepAliveTimeoutMs: number): number {
+  return Math.max(10, Math.min(1000, Math.floor(Math.min(headersTimeoutMs, keepAliveTimeoutMs) / 4)));
 }

@@ -1,37 +1,35 @@
 /**
  * The proxy for one plain HTTP request (DESIGN §4): sends it to the chosen replica on a pooled
  * keep-alive connection (upstream-pool.ts) and streams both bodies with backpressure, never
- * buffering them: chunked uploads go on chunk by chunk, SSE events are written as they arrive.
- * A small answer read in one piece is written to the client with one `end` (head and body in
- * one write).
+ * buffering them: the client's body is read from its connection only as fast as the replica's
+ * connection takes it, and the answer is written to the client as the replica sends it (SSE
+ * events one by one). A small answer read in one piece goes to the client in one write.
  *
  * Failure answers: connect failure -> retry elsewhere (exchange.ts); the replica failing before
  * its response started -> 502 GATEWAY_UPSTREAM_FAILED; after it started -> the client connection
  * is destroyed, since the status line is already sent. Timeout before the response -> 504,
- * after -> destroyed. A client that goes away aborts the upstream request.
+ * after -> destroyed. A client that goes away aborts the upstream request; one whose body turns
+ * out malformed gets 400 and the upstream request is aborted.
  *
- * The exchange is the connection's ResponseSink, and its one client-side listener is a module
- * function that finds it through a symbol-keyed field, so a request allocates no closures
- * beyond its timer callback (and a drain callback when the client reads slower than the
- * replica writes).
+ * The exchange is both the replica connection's ResponseSink and the client connection's
+ * ClientExchange, so a request allocates no closures beyond its timer callback.
  */
-import type { IncomingMessage, ServerResponse } from "node:http";
 import type { EbbError } from "../kit/errors.js";
 import type { AppRoute } from "./app-route.js";
+import type { ClientConnection } from "./client-connection.js";
 import type { UpstreamEndpoint } from "./endpoint-set.js";
-import { Exchange, type ExchangeContext } from "./exchange.js";
-import { downstreamResponseHeaders, requestHeadText, upstreamRequestHeaders, type RequestHead } from "./forward-headers.js";
+import { Exchange, type ClientExchange, type ExchangeContext } from "./exchange.js";
+import { requestHeadText, upstreamRequestHeaders, type RequestHead } from "./forward-headers.js";
+import { BodyKind, type ParsedRequest } from "./request-head.js";
 import { clientClosedStatus } from "./request-metrics.js";
-import { sendError, type AnswerOptions } from "./respond.js";
+import type { AnswerOptions } from "./respond.js";
 import type { ResponseSink, UpstreamConnection } from "./upstream-pool.js";
 
-const kExchange = Symbol("ebb.httpExchange");
-type Tagged<T> = T & { [kExchange]: HttpExchange };
-
-export class HttpExchange extends Exchange implements ResponseSink {
+export class HttpExchange extends Exchange implements ResponseSink, ClientExchange {
   #upstream: UpstreamConnection | null = null;
   #requestHead: string | null = null;
-  /** The replica's response head was written to the client. */
+  /** The replica's status, once its head was handed to the client connection. */
+  #status = clientClosedStatus;
   #responding = false;
   #awaitingDrain = false;
 
@@ -39,39 +37,35 @@ export class HttpExchange extends Exchange implements ResponseSink {
     ctx: ExchangeContext,
     route: AppRoute,
     head: RequestHead,
-    readonly req: IncomingMessage,
-    readonly res: ServerResponse,
+    readonly conn: ClientConnection,
+    readonly req: ParsedRequest,
   ) {
     super(ctx, route, head);
-    (res as Tagged<ServerResponse>)[kExchange] = this;
-    res.on("close", onClientClose);
+    conn.attach(this);
   }
 
   protected connect(ep: UpstreamEndpoint): void {
     const req = this.req;
     this.#requestHead ??= requestHeadText(
-      req.method!,
-      req.url!,
-      upstreamRequestHeaders(req.rawHeaders, this.head, {
+      req.method,
+      req.target,
+      upstreamRequestHeaders(req.raw, this.head, {
         stripAuthorization: this.route.settings.requiresAuth,
-        clientIp: req.socket.remoteAddress ?? "",
+        clientIp: this.conn.remoteAddress,
         upgrade: false,
       }),
     );
     const conn = ep.pool.acquire();
     this.#upstream = conn;
-    conn.send(this, this.#requestHead, this.head.hasBody ? req : null, this.head.chunked, req.method === "HEAD");
+    conn.send(this, this.#requestHead, req.body === BodyKind.None ? null : this.conn.body, req.body === BodyKind.Chunked, req.method === "HEAD");
   }
 
   answer(err: EbbError, opts: AnswerOptions = {}): void {
     this.disarm();
     this.#abortUpstream();
-    const res = this.res;
-    if (res.headersSent || this.#responding || res.destroyed) {
-      res.destroy();
-      return;
-    }
-    sendError(res, err, this.ctx.closing ? { ...opts, close: true } : opts);
+    if (this.ended) return;
+    if (this.#responding) return this.conn.destroy();
+    this.end(this.conn.sendError(err, opts));
   }
 
   protected timedOut(): void {
@@ -80,45 +74,46 @@ export class HttpExchange extends Exchange implements ResponseSink {
 
   // ---- ResponseSink: what the replica's connection reports ----
 
-  onHead(status: number, reason: string, raw: string[]): void {
-    const res = this.res;
-    if (this.ctx.closing) res.shouldKeepAlive = false;
-    res.writeHead(status, reason, downstreamResponseHeaders(raw));
+  onHead(status: number, reason: string, raw: string[], bodyLength: number): void {
+    this.#status = status;
     this.#responding = true;
+    this.conn.startResponse(status, reason, raw, bodyLength);
     this.firstByte();
   }
 
   onBody(chunk: Buffer): boolean {
-    if (this.res.write(chunk)) return true;
-    if (!this.#awaitingDrain) {
-      this.#awaitingDrain = true;
-      this.res.once("drain", () => {
-        this.#awaitingDrain = false;
-        this.#upstream?.resume();
-      });
-    }
+    if (this.conn.out.body(chunk)) return true;
+    this.#awaitingDrain = true;
     return false;
+  }
+
+  onReadDone(): void {
+    this.conn.out.flushHead();
   }
 
   onComplete(tail: Buffer | null): void {
     this.#upstream = null;
-    if (tail === null) this.res.end();
-    else this.res.end(tail);
+    this.conn.endResponse(tail);
+    this.end(this.#status);
   }
 
   onFail(err: NodeJS.ErrnoException): void {
     this.#upstream = null;
-    if (this.#responding) {
-      this.res.destroy();
-      return;
-    }
+    if (this.#responding) return this.conn.destroy();
     this.upstreamFailed(err);
   }
 
+  // ---- ClientExchange: what the client's connection reports ----
+
+  onClientDrain(): void {
+    if (!this.#awaitingDrain) return;
+    this.#awaitingDrain = false;
+    this.#upstream?.resume();
+  }
+
   onClientClose(): void {
-    const res = this.res;
-    if (!res.writableFinished) this.#abortUpstream();
-    this.end(res.headersSent ? res.statusCode : clientClosedStatus);
+    this.#abortUpstream();
+    this.end(this.#status);
   }
 
   #abortUpstream(): void {
@@ -127,8 +122,4 @@ export class HttpExchange extends Exchange implements ResponseSink {
     this.#upstream = null;
     up.destroy();
   }
-}
-
-function onClientClose(this: Tagged<ServerResponse>): void {
-  this[kExchange].onClientClose();
 }

@@ -1,10 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer, request } from "node:http";
-import type { AddressInfo } from "node:net";
+import { request } from "node:http";
+import { createServer, type AddressInfo } from "node:net";
 import { PassThrough } from "node:stream";
 import { errorCatalogue } from "../spec/catalogue.js";
-import { gatewayError, isGatewayCode, sendError, statusFor, writeErrorToSocket } from "./respond.js";
+import { errorAnswer, gatewayError, isGatewayCode, statusFor, writeErrorToSocket } from "./respond.js";
 
 test("every GATEWAY_ code in the catalogue has its status (DESIGN §8)", () => {
   const expected: Record<string, number> = {
@@ -17,6 +17,10 @@ test("every GATEWAY_ code in the catalogue has its status (DESIGN §8)", () => {
     GATEWAY_UPSTREAM_FAILED: 502,
     GATEWAY_REQUEST_TIMEOUT: 504,
     GATEWAY_SHUTTING_DOWN: 503,
+    GATEWAY_BAD_REQUEST: 400,
+    GATEWAY_REQUEST_HEAD_TOO_LARGE: 431,
+    GATEWAY_NOT_IMPLEMENTED: 501,
+    GATEWAY_HTTP_VERSION_UNSUPPORTED: 505,
   };
   const gatewayCodes = Object.keys(errorCatalogue).filter((c) => c.startsWith("GATEWAY_"));
   assert.deepEqual(gatewayCodes.sort(), Object.keys(expected).sort());
@@ -27,12 +31,18 @@ test("every GATEWAY_ code in the catalogue has its status (DESIGN §8)", () => {
   assert.equal(isGatewayCode("RUNTIME_CRASH_LOOP"), false);
 });
 
-test("sendError writes the JSON body, Retry-After, WWW-Authenticate and Connection: close when asked", async (t) => {
+test("errorAnswer renders the JSON body, Retry-After and WWW-Authenticate that an HTTP client reads", async (t) => {
   let step = 0;
-  const server = createServer((_req, res) => {
-    step++;
-    if (step === 1) sendError(res, gatewayError("GATEWAY_WAKE_QUEUE_FULL", "full", { app: "a", limit: 2 }), { retryAfterSec: 3, close: true });
-    else sendError(res, gatewayError("GATEWAY_AUTH_REQUIRED", "token please"));
+  // A raw listener writing the rendered answers, as a client connection does.
+  const server = createServer((socket) => {
+    socket.once("data", () => {
+      step++;
+      const answer =
+        step === 1
+          ? errorAnswer(gatewayError("GATEWAY_WAKE_QUEUE_FULL", "full", { app: "a", limit: 2 }), { retryAfterSec: 3 }, "Connection: close\r\n")
+          : errorAnswer(gatewayError("GATEWAY_AUTH_REQUIRED", "token please"), {}, "Connection: close\r\n");
+      socket.end(answer.head + answer.body);
+    });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   t.after(() => server.close());

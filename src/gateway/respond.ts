@@ -2,10 +2,9 @@
  * The gateway's one response writer for answers it makes itself, and the only place that maps
  * its error codes to HTTP statuses (DESIGN §8). Bodies are JSON
  * `{ "error": { "code", "message", ...details } }` so clients can match on `code`.
- * Two targets: a ServerResponse (normal requests) and a raw socket (Upgrade requests, which Node
- * hands over before any response object exists).
+ * `errorAnswer` renders the whole message for a client connection (which adds its own Date and
+ * Connection lines); `writeErrorToSocket` writes it on a socket taken over by an Upgrade request.
  */
-import type { ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { EbbError } from "../kit/errors.js";
 import type { ErrorCode } from "../spec/catalogue.js";
@@ -22,9 +21,23 @@ const statusByCode: Readonly<Record<GatewayErrorCode, number>> = Object.freeze({
   GATEWAY_UPSTREAM_FAILED: 502,
   GATEWAY_REQUEST_TIMEOUT: 504,
   GATEWAY_SHUTTING_DOWN: 503,
+  GATEWAY_BAD_REQUEST: 400,
+  GATEWAY_REQUEST_HEAD_TOO_LARGE: 431,
+  GATEWAY_NOT_IMPLEMENTED: 501,
+  GATEWAY_HTTP_VERSION_UNSUPPORTED: 505,
 });
 
-const reasons: Readonly<Record<number, string>> = { 401: "Unauthorized", 404: "Not Found", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout" };
+const reasons: Readonly<Record<number, string>> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  404: "Not Found",
+  431: "Request Header Fields Too Large",
+  501: "Not Implemented",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
+  505: "HTTP Version Not Supported",
+};
 
 export function isGatewayCode(code: string): code is GatewayErrorCode {
   return Object.hasOwn(statusByCode, code);
@@ -46,32 +59,33 @@ export function errorBody(err: EbbError): string {
   return JSON.stringify({ error: { code: err.code, message: err.message, ...err.details } });
 }
 
-function headerPairs(err: EbbError, body: string, opts: AnswerOptions): string[] {
-  const h = ["Content-Type", "application/json; charset=utf-8", "Content-Length", String(Buffer.byteLength(body)), "Cache-Control", "no-store"];
-  if (opts.retryAfterSec !== undefined) h.push("Retry-After", String(opts.retryAfterSec));
+/** A complete answer: its status, its head (ending with the empty line) and its body. */
+export interface ErrorAnswer {
+  status: number;
+  head: string;
+  body: string;
+}
+
+/**
+ * The answer for `err`: status line, fields, then `extraLines` (the connection's Date and
+ * Connection lines, each ending in CRLF) and the empty line; the JSON body apart, since the
+ * answer to a HEAD request has none. Both are written as UTF-8.
+ */
+export function errorAnswer(err: EbbError, opts: AnswerOptions, extraLines: string): ErrorAnswer {
+  const status = statusFor(err.code);
+  const body = errorBody(err);
+  let text = `HTTP/1.1 ${status} ${reasons[status] ?? ""}\r\nContent-Type: application/json; charset=utf-8\r\n`;
+  text += `Content-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\n`;
+  if (opts.retryAfterSec !== undefined) text += `Retry-After: ${opts.retryAfterSec}\r\n`;
   // RFC 6750 §3: a 401 for a bearer-protected resource names the scheme.
-  if (err.code === "GATEWAY_AUTH_REQUIRED") h.push("WWW-Authenticate", 'Bearer realm="ebb"');
-  if (opts.close) h.push("Connection", "close");
-  return h;
+  if (err.code === "GATEWAY_AUTH_REQUIRED") text += 'WWW-Authenticate: Bearer realm="ebb"\r\n';
+  return { status, head: `${text}${extraLines}\r\n`, body };
 }
 
-/** Writes the error answer and returns its status (for the metrics). */
-export function sendError(res: ServerResponse, err: EbbError, opts: AnswerOptions = {}): number {
-  const status = statusFor(err.code);
-  const body = errorBody(err);
-  res.writeHead(status, headerPairs(err, body, opts));
-  res.end(body);
-  return status;
-}
-
-/** The same answer as raw HTTP/1.1 on a socket taken over by an Upgrade request; the socket is then ended. */
+/** The same answer on a socket taken over by an Upgrade request; the socket is then ended. */
 export function writeErrorToSocket(socket: Duplex, err: EbbError, opts: AnswerOptions = {}): number {
-  const status = statusFor(err.code);
-  const body = errorBody(err);
-  const h = headerPairs(err, body, { ...opts, close: true });
-  let head = `HTTP/1.1 ${status} ${reasons[status] ?? ""}\r\n`;
-  for (let i = 0; i < h.length; i += 2) head += `${h[i]}: ${h[i + 1]}\r\n`;
-  if (socket.writable) socket.end(head + "\r\n" + body);
+  const { status, head, body } = errorAnswer(err, opts, "Connection: close\r\n");
+  if (socket.writable) socket.end(head + body);
   else socket.destroy();
   return status;
 }

@@ -111,8 +111,28 @@ test("malformed answers are refused", () => {
     "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n",
     "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
     "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\naXY",
+    "HTTP/1.1 200 OK\r\nX-A: a\nInjected: b\r\n\r\n",
+    "HTTP/1.1 200 OK\r\nX-A: a\rb\r\n\r\n",
+    "HTTP/1.1 200 OK\r\nX-A: a\x00b\r\n\r\n",
   ];
   for (const wire of bad) assert.throws(() => feed(reader().r, wire), ResponseError, JSON.stringify(wire));
   const huge = `HTTP/1.1 200 OK\r\nX-Big: ${"a".repeat(responseHeadMaxBytes)}`;
   assert.throws(() => feed(reader().r, huge, 1024), ResponseError);
+});
+
+test("the head reports the body's length: known, unknown (-1), or none for HEAD, 204 and 304", () => {
+  const lengths: number[] = [];
+  const cases: Array<[string, boolean]> = [
+    ["HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n", false],
+    ["HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", false],
+    ["HTTP/1.1 200 OK\r\n\r\n", false],
+    ["HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n", true],
+    ["HTTP/1.1 304 Not Modified\r\nContent-Length: 5\r\n\r\n", false],
+  ];
+  for (const [wire, bodyless] of cases) {
+    const r = new ResponseReader({ onHead: (_s, _r, _raw, bodyLength) => void lengths.push(bodyLength), onBody: () => {}, onComplete: () => {} });
+    r.reset(bodyless);
+    r.push(Buffer.from(wire, "latin1"));
+  }
+  assert.deepEqual(lengths, [5, -1, -1, 0, 0]);
 });

@@ -13,7 +13,7 @@
  *
  * Interim 1xx answers (100 Continue, 103 Early Hints) are skipped, a 101 outside an Upgrade is an
  * error, and so is anything malformed: a head over `responseHeadMaxBytes`, an obsolete line fold
- * (§5.2), a bad or repeated-and-different Content-Length, or both Content-Length and
+ * (§5.2), a control character or bare CR/LF (which would reach the client), a bad or repeated-and-different Content-Length, or both Content-Length and
  * Transfer-Encoding (§6.3 rule 3: a sender must not send both; a proxy must not relay it).
  */
 
@@ -24,8 +24,11 @@ export const responseHeadMaxBytes = 64 * 1024;
 const chunkLineMaxBytes = 4 * 1024;
 
 export interface ResponseHandler {
-  /** The final (non-1xx) response head; `raw` is [name, value, name, value, ...] as received. */
-  onHead(status: number, reason: string, raw: string[]): void;
+  /**
+   * The final (non-1xx) response head; `raw` is [name, value, name, value, ...] as received;
+   * `bodyLength` the body's size in bytes, or -1 when it runs until a last chunk or the close.
+   */
+  onHead(status: number, reason: string, raw: string[], bodyLength: number): void;
   /** A piece of the body, in order. */
   onBody(chunk: Buffer): void;
   /** The response is complete; `tail` is its last piece of body, if it came in this read. */
@@ -40,6 +43,7 @@ export class ResponseError extends Error {
 const enum Phase { Head, Length, ChunkSize, ChunkData, ChunkEnd, Trailers, UntilClose, Done }
 
 const crlfcrlf = Buffer.from("\r\n\r\n");
+const badHeadText = /[^\t\r\n\x20-\x7e\x80-\xff]|\r(?!\n)|(?<!\r)\n/;
 
 export class ResponseReader {
   /** The replica may keep the connection open for another request after this response. */
@@ -138,7 +142,10 @@ export class ResponseReader {
       return -1;
     }
     if (end - at > responseHeadMaxBytes) throw new ResponseError(`response head over ${responseHeadMaxBytes} bytes`);
-    const lines = chunk.toString("latin1", at, end).split("\r\n");
+    const text = chunk.toString("latin1", at, end);
+    // RFC 9112 §2.2, §5: no bare CR or LF, no control characters (they would reach the client).
+    if (badHeadText.test(text)) throw new ResponseError("control character or bare CR/LF in the response head");
+    const lines = text.split("\r\n");
     const statusLine = lines[0]!;
     // RFC 9112 §4: status-line = HTTP-version SP status-code SP [ reason-phrase ]
     if (!statusLine.startsWith("HTTP/1.") || statusLine.charCodeAt(8) !== 0x20) throw new ResponseError(`bad status line ${JSON.stringify(statusLine.slice(0, 40))}`);
@@ -180,9 +187,10 @@ export class ResponseReader {
       }
     }
     if (framed && length >= 0) throw new ResponseError("both Content-Length and Transfer-Encoding");
-    this.#handler.onHead(status, statusLine.slice(13), raw);
+    const bodyless = this.#bodyless || status === 204 || status === 304;
+    this.#handler.onHead(status, statusLine.slice(13), raw, bodyless ? 0 : framed ? -1 : length);
     const after = end + 4;
-    if (this.#bodyless || status === 204 || status === 304) {
+    if (bodyless) {
       this.#complete(null);
     } else if (framed) {
       // RFC 9112 §6.3: chunked last means chunked; any other coding is read until close.

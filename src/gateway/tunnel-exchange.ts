@@ -13,6 +13,7 @@ import type { AppRoute } from "./app-route.js";
 import type { UpstreamEndpoint } from "./endpoint-set.js";
 import { Exchange, type ExchangeContext } from "./exchange.js";
 import { downstreamResponseHeaders, upstreamRequestHeaders, type RequestHead } from "./forward-headers.js";
+import type { ParsedRequest } from "./request-head.js";
 import { clientClosedStatus } from "./request-metrics.js";
 import { writeErrorToSocket, type AnswerOptions } from "./respond.js";
 
@@ -26,9 +27,10 @@ export class TunnelExchange extends Exchange {
     ctx: ExchangeContext,
     route: AppRoute,
     head: RequestHead,
-    readonly req: IncomingMessage,
+    readonly req: ParsedRequest,
     readonly socket: Duplex,
     readonly firstPacket: Buffer,
+    readonly clientIp: string,
     readonly tunnels: Set<TunnelExchange>,
   ) {
     super(ctx, route, head);
@@ -37,12 +39,12 @@ export class TunnelExchange extends Exchange {
   }
 
   protected connect(ep: UpstreamEndpoint): void {
-    const headers = upstreamRequestHeaders(this.req.rawHeaders, this.head, {
+    const headers = upstreamRequestHeaders(this.req.raw, this.head, {
       stripAuthorization: this.route.settings.requiresAuth,
-      clientIp: this.req.socket.remoteAddress ?? "",
+      clientIp: this.clientIp,
       upgrade: true,
     });
-    const up = request({ host: ep.host, port: ep.port, method: this.req.method, path: this.req.url, headers, agent: ep.agent, setHost: false });
+    const up = request({ host: ep.host, port: ep.port, method: this.req.method, path: this.req.target, headers, agent: ep.agent, setHost: false });
     this.#upstream = up;
     up.on("upgrade", (ures: IncomingMessage, usocket: Duplex, uhead: Buffer) => this.#onUpgrade(up, ures, usocket, uhead));
     up.on("response", (ures: IncomingMessage) => this.#onDeclined(up, ures));

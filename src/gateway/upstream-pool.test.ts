@@ -4,7 +4,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import { PassThrough } from "node:stream";
 import { bounded, deferred, refusedPort, waitFor } from "./test-servers.js";
-import { UpstreamPool, type ResponseSink } from "./upstream-pool.js";
+import { UpstreamPool, type BodySink, type BodySource, type ResponseSink } from "./upstream-pool.js";
 
 const options = { connectTimeoutMs: 2000, idleTimeoutMs: 4000 };
 
@@ -36,8 +36,27 @@ function collect(): { sink: ResponseSink; done: Promise<Outcome> } {
     onBody: (chunk) => ((out.body += chunk.toString()), true),
     onComplete: (tail) => d.resolve({ ...out, body: out.body + (tail?.toString() ?? "") }),
     onFail: (err) => d.resolve({ ...out, error: err }),
+    onReadDone: () => {},
   };
   return { sink, done: d.promise };
+}
+
+/** A request body read from a stream, as the client connection provides one from its socket. */
+function sourceOf(stream: PassThrough): BodySource {
+  let to: BodySink | null = null;
+  const onData = (chunk: Buffer): void => void (to!.bodyData(chunk) || stream.pause());
+  const onEnd = (): void => to!.bodyEnd();
+  return {
+    start(sink) {
+      to = sink;
+      stream.on("data", onData).on("end", onEnd);
+    },
+    resume: () => void stream.resume(),
+    stop() {
+      stream.off("data", onData).off("end", onEnd);
+      to = null;
+    },
+  };
 }
 
 const okAnswer = (socket: Socket, received: string): void => {
@@ -69,7 +88,7 @@ test("a chunked request body is framed on the way, and sent only once the connec
   const body = new PassThrough();
   body.write("abc");
   const { sink, done } = collect();
-  pool.acquire().send(sink, "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n", body, true, false);
+  pool.acquire().send(sink, "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n", sourceOf(body), true, false);
   await waitFor(() => seen.includes("abc"), "the first chunk");
   body.end("defgh");
   assert.equal((await done).status, 200);
@@ -108,7 +127,7 @@ test("an idle connection the replica closes leaves the pool; an answer before th
 
   const early = collect();
   const body = new PassThrough();
-  pool.acquire().send(early.sink, "POST / HTTP/1.1\r\nContent-Length: 100\r\n\r\n", body, false, false);
+  pool.acquire().send(early.sink, "POST / HTTP/1.1\r\nContent-Length: 100\r\n\r\n", sourceOf(body), false, false);
   assert.equal((await early.done).status, 200);
   await waitFor(() => pool.openCount === 0, "the connection with a half-sent body to be closed");
   assert.equal(pool.idleCount, 0);

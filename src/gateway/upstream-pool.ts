@@ -16,7 +16,6 @@
  * does not close it first.
  */
 import { connect, type Socket } from "node:net";
-import type { Readable } from "node:stream";
 import { ResponseReader, type ResponseHandler } from "./response-reader.js";
 
 export interface PoolOptions {
@@ -31,12 +30,31 @@ export const maxIdlePerReplica = 256;
 
 /** What a request on a connection hears back. */
 export interface ResponseSink {
-  onHead(status: number, reason: string, raw: string[]): void;
+  /** The answer's head; `bodyLength` is -1 when the body runs until a last chunk or the close. */
+  onHead(status: number, reason: string, raw: string[], bodyLength: number): void;
   /** A piece of body; false pauses reading until `resume()`. */
   onBody(chunk: Buffer): boolean;
   onComplete(tail: Buffer | null): void;
   /** The connection failed before the response was complete. */
   onFail(err: NodeJS.ErrnoException): void;
+  /** A read from the replica was handled and the answer is not complete yet. */
+  onReadDone(): void;
+}
+
+/** Where a request body comes from: it is asked for only once the connection is open. */
+export interface BodySource {
+  /** Deliver the body to `to` from its start: `bodyData` for each piece, then `bodyEnd`. */
+  start(to: BodySink): void;
+  /** `bodyData` returned false and the connection can take more now. */
+  resume(): void;
+  /** The connection is gone or done: deliver nothing more. */
+  stop(): void;
+}
+
+export interface BodySink {
+  /** A piece of the body; false asks the source to wait for `resume()`. */
+  bodyData(chunk: Buffer): boolean;
+  bodyEnd(): void;
 }
 
 export class UpstreamPool {
@@ -88,7 +106,7 @@ export class UpstreamPool {
   }
 }
 
-export class UpstreamConnection implements ResponseHandler {
+export class UpstreamConnection implements ResponseHandler, BodySink {
   idle = false;
   readonly #pool: UpstreamPool;
   readonly #socket: Socket;
@@ -98,7 +116,7 @@ export class UpstreamConnection implements ResponseHandler {
   #connectTimer: NodeJS.Timeout | null;
   #sink: ResponseSink | null = null;
   #head = "";
-  #body: Readable | null = null;
+  #body: BodySource | null = null;
   #chunked = false;
   #bodySent = true;
   #error: NodeJS.ErrnoException | null = null;
@@ -117,11 +135,11 @@ export class UpstreamConnection implements ResponseHandler {
   }
 
   /**
-   * Sends a request: `head` is the request line and fields with the final CRLF, `body` the
-   * request's body stream (null for none), framed with chunked coding when `chunked`.
+   * Sends a request: `head` is the request line and fields with the final CRLF, `body` where
+   * the request's body comes from (null for none), framed with chunked coding when `chunked`.
    * `bodyless` marks a HEAD request, whose answer has no body.
    */
-  send(sink: ResponseSink, head: string, body: Readable | null, chunked: boolean, bodyless: boolean): void {
+  send(sink: ResponseSink, head: string, body: BodySource | null, chunked: boolean, bodyless: boolean): void {
     this.#sink = sink;
     this.#head = head;
     this.#body = body;
@@ -145,8 +163,8 @@ export class UpstreamConnection implements ResponseHandler {
 
   // ---- ResponseHandler (called by the reader) ----
 
-  onHead(status: number, reason: string, raw: string[]): void {
-    this.#sink?.onHead(status, reason, raw);
+  onHead(status: number, reason: string, raw: string[], bodyLength: number): void {
+    this.#sink?.onHead(status, reason, raw, bodyLength);
   }
 
   onBody(chunk: Buffer): void {
@@ -162,52 +180,49 @@ export class UpstreamConnection implements ResponseHandler {
   // ---- internals ----
 
   #write(): void {
-    const socket = this.#socket;
     const body = this.#body;
-    socket.write(this.#head, "latin1");
+    this.#socket.write(this.#head, "latin1");
     this.#head = "";
-    if (body === null) return;
-    body.on("data", this.#onBodyData);
-    body.on("end", this.#onBodyEnd);
+    body?.start(this);
   }
 
-  #onBodyData = (chunk: Buffer): void => {
-    if (chunk.length === 0) return;
+  // ---- BodySink (called by the request's body source) ----
+
+  bodyData(chunk: Buffer): boolean {
+    if (chunk.length === 0) return true;
     const socket = this.#socket;
-    let ok: boolean;
-    if (this.#chunked) {
-      // RFC 9112 §7.1: chunk = chunk-size CRLF chunk-data CRLF
-      socket.cork();
-      socket.write(`${chunk.length.toString(16)}\r\n`, "latin1");
-      socket.write(chunk);
-      ok = socket.write("\r\n", "latin1");
-      socket.uncork();
-    } else {
-      ok = socket.write(chunk);
-    }
-    if (!ok) {
-      this.#body?.pause();
-      socket.once("drain", this.#onDrain);
-    }
-  };
+    if (!this.#chunked) return socket.write(chunk) || this.#awaitDrain();
+    // RFC 9112 §7.1: chunk = chunk-size CRLF chunk-data CRLF
+    socket.cork();
+    socket.write(`${chunk.length.toString(16)}\r\n`, "latin1");
+    socket.write(chunk);
+    const ok = socket.write("\r\n", "latin1");
+    socket.uncork();
+    return ok || this.#awaitDrain();
+  }
+
+  bodyEnd(): void {
+    if (this.#chunked) this.#socket.write("0\r\n\r\n", "latin1"); // last-chunk, no trailers
+    this.#bodySent = true;
+    this.#body = null;
+    this.#socket.off("drain", this.#onDrain);
+  }
+
+  #awaitDrain(): false {
+    this.#socket.once("drain", this.#onDrain);
+    return false;
+  }
 
   #onDrain = (): void => {
     this.#body?.resume();
-  };
-
-  #onBodyEnd = (): void => {
-    if (this.#chunked) this.#socket.write("0\r\n\r\n", "latin1"); // last-chunk, no trailers
-    this.#bodySent = true;
-    this.#detachBody();
   };
 
   #detachBody(): void {
     const body = this.#body;
     if (body === null) return;
     this.#body = null;
-    body.off("data", this.#onBodyData);
-    body.off("end", this.#onBodyEnd);
     this.#socket.off("drain", this.#onDrain);
+    body.stop();
   }
 
   #onConnect = (): void => {
@@ -235,6 +250,7 @@ export class UpstreamConnection implements ResponseHandler {
       return void this.#socket.destroy(err as Error);
     }
     if (this.#reader.done) this.#finish(extra);
+    else this.#sink?.onReadDone();
   };
 
   /** The response is complete: the connection is reused only if it is clean. */

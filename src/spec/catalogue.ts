@@ -32,6 +32,10 @@ export const errorCatalogue = {
   GATEWAY_UPSTREAM_FAILED: "The replica failed or closed the connection mid-request.",
   GATEWAY_REQUEST_TIMEOUT: "The request ran past the app's request timeout.",
   GATEWAY_SHUTTING_DOWN: "The gateway is shutting down and takes no new requests.",
+  GATEWAY_BAD_REQUEST: "The request is malformed HTTP/1.1 (request line, header fields or body framing); the gateway closes the connection.",
+  GATEWAY_REQUEST_HEAD_TOO_LARGE: "The request head is larger than the gateway accepts (maxHeaderBytes, maxHeaderCount).",
+  GATEWAY_NOT_IMPLEMENTED: "The request uses a transfer coding other than chunked, or CONNECT.",
+  GATEWAY_HTTP_VERSION_UNSUPPORTED: "The request's HTTP version is not 1.x.",
   // autoscaler
   AUTOSCALER_APP_LIMIT: "The autoscaler already tracks its maximum number of apps.",
   // runtime
