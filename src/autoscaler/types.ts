@@ -4,21 +4,9 @@
  * control plane). It never actuates anything itself.
  */
 
-/** Traffic of one app over the interval since the previous collect() for that app. */
-export interface TrafficSample {
-  /** Time-weighted average of in-flight requests (queued ones included) over the interval. */
-  avgConcurrency: number;
-  /** Requests that arrived in the interval. */
-  arrivals: number;
-  /** Interval length in ms. */
-  intervalMs: number;
-  /** In-flight now, queued ones included. */
-  inflight: number;
-  /** Waiting for a replica now. */
-  queued: number;
-  /** ms epoch of the last request arrival or completion; null if none yet. */
-  lastActiveAt: number | null;
-}
+import type { TrafficSample } from "../spec/traffic.js";
+
+export type { TrafficSample };
 
 export interface StatsSource {
   /** Reads and resets the app's interval counters. */

@@ -14,7 +14,7 @@ import type { EbbError } from "../kit/errors.js";
 import { EndpointSet, type PoolOptions, type UpstreamEndpoint } from "./endpoint-set.js";
 import { RequestMetrics } from "./request-metrics.js";
 import { gatewayError, type AnswerOptions } from "./respond.js";
-import { TrafficStats, type TrafficSample } from "./traffic-stats.js";
+import { TrafficCounter, type TrafficSample } from "../spec/traffic.js";
 import type { Availability, GatewayEndpoint, GatewayHooks, RouteSettings } from "./types.js";
 import { WakeQueue, type QueueNode } from "./wake-queue.js";
 
@@ -46,7 +46,7 @@ export class AppRoute {
   availability: Availability = { kind: "serving" };
   readonly endpoints: EndpointSet;
   readonly queue = new WakeQueue<Waiter>();
-  readonly stats: TrafficStats;
+  readonly stats: TrafficCounter;
   readonly metrics = new RequestMetrics();
   #waking = false;
   #queueLimit: number;
@@ -55,7 +55,7 @@ export class AppRoute {
     this.settings = settings;
     this.#queueLimit = this.#limitOf(settings);
     this.endpoints = new EndpointSet(deps.pool, deps.clock);
-    this.stats = new TrafficStats(deps.clock.now());
+    this.stats = new TrafficCounter(deps.clock.now());
   }
 
   get name(): string {

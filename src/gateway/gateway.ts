@@ -30,7 +30,7 @@ import { HttpExchange } from "./http-exchange.js";
 import type { ParsedRequest } from "./request-head.js";
 import type { RequestMetricsSnapshot } from "./request-metrics.js";
 import { RouteTable } from "./route-table.js";
-import { emptySample, type TrafficSample } from "./traffic-stats.js";
+import { emptySample, type TrafficSample } from "../spec/traffic.js";
 import { TunnelExchange } from "./tunnel-exchange.js";
 import type { Availability, GatewayEndpoint, GatewayHooks, RouteControl, RouteSettings } from "./types.js";
 

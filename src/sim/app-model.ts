@@ -18,7 +18,7 @@
  */
 import type { TrafficSample } from "../autoscaler/index.js";
 import type { LatencyHistogram } from "./histogram.js";
-import { TrafficCounter } from "./traffic-counter.js";
+import { TrafficCounter } from "../spec/traffic.js";
 
 /** What a scheduled event is: a replica ready, a request done (or cut at its timeout), a wait expiring. */
 export const EventKind = Object.freeze({ Ready: 0, Done: 1, Cut: 2, WaitTimeout: 3 } as const);

@@ -9,7 +9,7 @@
  *   spreading) and durations.ts: the trace readers, streaming, each malformed row a
  *   SIM_TRACE_INVALID at file:line:column (line-reader.ts);
  * - replay.ts: the discrete-event replay driving the real Autoscaler; app-model.ts: one app's
- *   replicas, wait queue and traffic counters (traffic-counter.ts) as the gateway and runtime
+ *   replicas, wait queue and traffic counters (spec/traffic.ts) as the gateway and runtime
  *   have them; heap.ts, histogram.ts, random.ts: its event queue, latency percentiles in bounded
  *   memory, and seeded draws;
  * - report.ts (with the paper measures), format.ts, plot.ts: the figures, as text and SVG;

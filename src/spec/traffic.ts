@@ -1,14 +1,16 @@
 /**
- * Per-app traffic counters lent to the autoscaler (its StatsSource). In-flight counts a request
- * from arrival (waiting ones included, so a queue at zero is load) to the end of its response.
+ * How ebb counts an app's traffic: the one definition the gateway counts with, the autoscaler
+ * reads (its StatsSource) and the simulator replays, so a replay sees what production sees.
+ * A request is in flight from its arrival (waiting ones included, so a queue at zero is load) to
+ * the end of its answer.
  *
  * The average is time-weighted: on every change the area in-flight x time is accumulated, and
  * `collect` divides it by the interval since the previous collect, then starts a new interval.
  * Example: 2 in flight for 1000 ms, then 1 for 1000 ms: (2 x 1000 + 1 x 1000) / 2000 = 1.5.
- * The hot path does two integer updates and one multiply-add; times come from the gateway's Clock.
+ * The hot path does two integer updates and one multiply-add; times come from the caller's Clock.
  */
 
-/** Same shape as autoscaler/types.ts TrafficSample (the gateway may not import the autoscaler). */
+/** One app's traffic over the interval since the previous collect. */
 export interface TrafficSample {
   /** Time-weighted average of in-flight requests (queued ones included) over the interval. */
   avgConcurrency: number;
@@ -24,7 +26,7 @@ export interface TrafficSample {
   lastActiveAt: number | null;
 }
 
-export class TrafficStats {
+export class TrafficCounter {
   inflight = 0;
   lastActiveAt: number | null = null;
   #arrivals = 0;
@@ -78,7 +80,7 @@ export class TrafficStats {
   }
 }
 
-/** The sample for an app the gateway does not know: no traffic. */
+/** The sample of an app without traffic counters: no traffic. */
 export function emptySample(): TrafficSample {
   return { avgConcurrency: 0, arrivals: 0, intervalMs: 0, inflight: 0, queued: 0, lastActiveAt: null };
 }

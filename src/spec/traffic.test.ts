@@ -1,13 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { ServerResponse } from "node:http";
 import { ManualClock } from "../kit/clock.js";
-import { emptySample, TrafficStats } from "./traffic-stats.js";
-import { bounded, inflightOf, route, send, startGateway, startUpstream, waitFor } from "./test-servers.js";
+import { emptySample, TrafficCounter } from "./traffic.js";
 
 test("collect() gives the time-weighted average in-flight over the interval, then resets it", () => {
   const clock = new ManualClock(0);
-  const s = new TrafficStats(clock.now());
+  const s = new TrafficCounter(clock.now());
   s.arrive(clock.now());
   s.arrive(clock.now());
   clock.advance(1000);
@@ -25,7 +23,7 @@ test("collect() gives the time-weighted average in-flight over the interval, the
 });
 
 test("short spikes count by their duration, not as a point sample", () => {
-  const s = new TrafficStats(0);
+  const s = new TrafficCounter(0);
   for (let i = 0; i < 10; i++) s.arrive(100);
   for (let i = 0; i < 10; i++) s.depart(200);
   // 10 in flight for 100 ms of a 1000 ms interval.
@@ -36,7 +34,7 @@ test("short spikes count by their duration, not as a point sample", () => {
 });
 
 test("a zero-length interval reports the current in-flight; a clock behind the last change adds nothing", () => {
-  const s = new TrafficStats(50);
+  const s = new TrafficCounter(50);
   s.arrive(100);
   s.collect(100, 0);
   assert.equal(s.collect(100, 0).avgConcurrency, 1);
@@ -44,25 +42,20 @@ test("a zero-length interval reports the current in-flight; a clock behind the l
   assert.deepEqual(emptySample(), { avgConcurrency: 0, arrivals: 0, intervalMs: 0, inflight: 0, queued: 0, lastActiveAt: null });
 });
 
-test("the gateway's collect() integrates real requests on its ManualClock", bounded, async (t) => {
-  const h = await startGateway();
-  const held: ServerResponse[] = [];
-  const up = await startUpstream((_req, res) => void held.push(res));
-  t.after(async () => (await h.close(), await up.close()));
-  h.gw.upsertApp(route("s"));
-  const start = h.clock.now();
-  h.gw.collect("s", start);
-  h.gw.addEndpoint("s", up.endpoint("s-1"));
-  const replies = [send(h.port, { host: "s.localhost" }), send(h.port, { host: "s.localhost" })];
-  await waitFor(() => held.length === 2, "both requests upstream");
-  h.clock.advance(1000);
-  held[0]!.end();
-  await replies[0];
-  await waitFor(() => inflightOf(h.gw, "s") === 1, "the first request counted out");
-  h.clock.advance(1000);
-  const sample = h.gw.collect("s", h.clock.now());
-  assert.deepEqual(sample, { avgConcurrency: 1.5, arrivals: 2, intervalMs: 2000, inflight: 1, queued: 0, lastActiveAt: start + 1000 });
-  held[1]!.end();
-  await replies[1];
-  assert.deepEqual(h.gw.collect("unknown", h.clock.now()), emptySample());
+test("the last arrival or completion is the last activity; a quiet interval averages 0", () => {
+  const c = new TrafficCounter(0);
+  c.arrive(100);
+  c.depart(400);
+  assert.deepEqual(c.collect(1000, 0), { avgConcurrency: 0.3, arrivals: 1, intervalMs: 1000, inflight: 0, queued: 0, lastActiveAt: 400 });
+  assert.deepEqual(c.collect(2000, 0), { avgConcurrency: 0, arrivals: 0, intervalMs: 1000, inflight: 0, queued: 0, lastActiveAt: 400 });
+});
+
+test("a reading behind the counter's clock adds nothing", () => {
+  const c = new TrafficCounter(1000);
+  c.arrive(1000);
+  c.collect(2000, 0);
+  c.depart(1500);
+  const s = c.collect(3000, 0);
+  assert.equal(s.avgConcurrency, 0, "the late departure takes effect at the latest reading, 2000");
+  assert.equal(s.inflight, 0);
 });
