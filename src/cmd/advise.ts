@@ -8,9 +8,8 @@
  * server error, 2 a usage error (SIM_OPTIONS_INVALID, naming the flag).
  */
 import { UsageError, parseArgs, stringFlag, type FlagSpecs, type ParsedArgs } from "../cli/args.js";
-import type { CommandHandler } from "../cli/command.js";
 import type { ScalingPatch } from "../api/client.js";
-import { EbbError, isEbbError } from "../kit/errors.js";
+import { EbbError } from "../kit/errors.js";
 import { formatDuration, metricKind, metricTarget, type ScalingSpec } from "../spec/index.js";
 import {
   adviseCandidates,
@@ -25,8 +24,7 @@ import {
   type AdviseRun,
 } from "../sim/index.js";
 import { describeModel, periodLabel, readLiveInputs, type LiveInputs } from "./live-inputs.js";
-import { bad, distFlag, numberFlag, parseSince } from "./sim-flags.js";
-import type { SimIo } from "./sim.js";
+import { bad, distFlag, numberFlag, parseSince, simStyleCommand, simStyleHandler, type SimIo } from "./sim-flags.js";
 
 const flags: FlagSpecs = {
   since: { type: "string", value: "DURATION", description: "how much recorded traffic to replay, e.g. 24h or 7d (default and at most 7d)" },
@@ -200,18 +198,7 @@ async function run(argv: string[], io: SimIo): Promise<number> {
 }
 
 /** Runs `ebb advise` with the arguments after `advise`; resolves to the exit code. */
-export async function adviseCommand(argv: string[], io: SimIo): Promise<number> {
-  try {
-    return await run(argv, io);
-  } catch (err) {
-    if (!isEbbError(err)) throw err;
-    io.stderr.write(`error: ${err.message}\n`);
-    return err.code === "SIM_OPTIONS_INVALID" ? 2 : 1;
-  }
-}
+export const adviseCommand = simStyleCommand(run);
 
-/** `ebb advise` as a command the composition root registers (cli/command.ts CommandHandler). */
-export const adviseHandler: CommandHandler = {
-  summary: "recommend scaledownAfter and the metric target from the app's recorded traffic",
-  run: (args, ctx) => adviseCommand(args, { stdout: ctx.io.stdout, stderr: ctx.io.stderr, cwd: ctx.io.cwd, env: ctx.io.env, client: () => ctx.client() }),
-};
+/** `ebb advise` as a command the composition root registers. */
+export const adviseHandler = simStyleHandler("recommend scaledownAfter and the metric target from the app's recorded traffic", adviseCommand);

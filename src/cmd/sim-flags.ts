@@ -6,7 +6,9 @@
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import { stringFlag, type ParsedArgs } from "../cli/args.js";
-import { EbbError } from "../kit/errors.js";
+import type { CommandHandler, OutputStream } from "../cli/command.js";
+import type { EbbClient } from "../api/client.js";
+import { EbbError, isEbbError } from "../kit/errors.js";
 import { readDuration } from "../spec/index.js";
 import { parseDistribution, type Distribution } from "../sim/index.js";
 
@@ -64,4 +66,42 @@ export function parseSince(raw: string | undefined, flag = "--since"): number {
   if (!read.ok) throw fail(`${read.reason} (or days: 7d)`);
   if (read.seconds <= 0 || read.seconds > maxSinceSec) throw fail(`must be more than 0 and at most 7d (what the server keeps), got ${raw}`);
   return read.seconds;
+}
+
+/** What `ebb sim` and `ebb advise` print to and read from. */
+export interface SimIo {
+  stdout: OutputStream;
+  stderr: OutputStream;
+  /** Folder relative paths (trace, manifest, plot) are resolved against. */
+  cwd: string;
+  /** Not read: every setting of `ebb sim` is a flag. */
+  env: Record<string, string | undefined>;
+  /** The API client, for `--from-app` (made on first use). */
+  client?: () => EbbClient;
+  /** ms epoch, for `--since`; default Date.now. */
+  now?: () => number;
+}
+
+/**
+ * Wraps a sim-style command: an EbbError prints as `error: <message>` and exits 2 for a bad
+ * option, 1 otherwise; anything else is a bug and propagates.
+ */
+export function simStyleCommand(run: (argv: string[], io: SimIo) => Promise<number>): (argv: string[], io: SimIo) => Promise<number> {
+  return async (argv, io) => {
+    try {
+      return await run(argv, io);
+    } catch (err) {
+      if (!isEbbError(err)) throw err;
+      io.stderr.write(`error: ${err.message}\n`);
+      return err.code === "SIM_OPTIONS_INVALID" ? 2 : 1;
+    }
+  };
+}
+
+/** The command as the composition root registers it (cli/command.ts CommandHandler). */
+export function simStyleHandler(summary: string, command: (argv: string[], io: SimIo) => Promise<number>): CommandHandler {
+  return {
+    summary,
+    run: (args, ctx) => command(args, { stdout: ctx.io.stdout, stderr: ctx.io.stderr, cwd: ctx.io.cwd, env: ctx.io.env, client: () => ctx.client() }),
+  };
 }

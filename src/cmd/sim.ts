@@ -8,12 +8,10 @@
  */
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import type { EbbClient } from "../api/client.js";
 import { autoscalerConfigProblems } from "../autoscaler/index.js";
 import { UsageError, parseArgs, stringFlag, type FlagSpecs, type ParsedArgs } from "../cli/args.js";
-import type { CommandHandler, OutputStream } from "../cli/command.js";
 import { loadManifest } from "../cli/manifest.js";
-import { EbbError, isEbbError } from "../kit/errors.js";
+import { EbbError } from "../kit/errors.js";
 import { assertValidApp, formatDuration, readDuration, specDefaults, type ScalingSpec } from "../spec/index.js";
 import {
   describeDistribution,
@@ -35,20 +33,10 @@ import {
   type TraceFormat,
 } from "../sim/index.js";
 import { describeModel, readLiveInputs } from "./live-inputs.js";
-import { bad, distFlag, fileFlag, jsonFlag, numberFlag, parseSince } from "./sim-flags.js";
+import { bad, distFlag, fileFlag, jsonFlag, numberFlag, parseSince, simStyleCommand, simStyleHandler, type SimIo } from "./sim-flags.js";
 
-export interface SimIo {
-  stdout: OutputStream;
-  stderr: OutputStream;
-  /** Folder relative paths (trace, manifest, plot) are resolved against. */
-  cwd: string;
-  /** Not read: every setting of `ebb sim` is a flag. */
-  env: Record<string, string | undefined>;
-  /** The API client, for `--from-app` (made on first use). */
-  client?: () => EbbClient;
-  /** ms epoch, for `--since`; default Date.now. */
-  now?: () => number;
-}
+export type { SimIo };
+
 
 const flags: FlagSpecs = {
   trace: { type: "string", value: "FILE", description: "the trace to replay" },
@@ -259,18 +247,7 @@ async function openLive(p: ParsedArgs, io: SimIo, seed: number): Promise<Opened>
 }
 
 /** Runs `ebb sim` with the arguments after `sim`; resolves to the exit code. */
-export async function simCommand(argv: string[], io: SimIo): Promise<number> {
-  try {
-    return await run(argv, io);
-  } catch (err) {
-    if (!isEbbError(err)) throw err;
-    io.stderr.write(`error: ${err.message}\n`);
-    return err.code === "SIM_OPTIONS_INVALID" ? 2 : 1;
-  }
-}
+export const simCommand = simStyleCommand(run);
 
-/** `ebb sim` as a command the composition root registers (cli/command.ts CommandHandler). */
-export const simHandler: CommandHandler = {
-  summary: "replay a traffic trace against a scaling policy and report cost against cold starts",
-  run: (args, ctx) => simCommand(args, { stdout: ctx.io.stdout, stderr: ctx.io.stderr, cwd: ctx.io.cwd, env: ctx.io.env, client: () => ctx.client() }),
-};
+/** `ebb sim` as a command the composition root registers. */
+export const simHandler = simStyleHandler("replay a traffic trace against a scaling policy and report cost against cold starts", simCommand);

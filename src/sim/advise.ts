@@ -85,7 +85,7 @@ export function adviseCandidates(current: ScalingSpec, opts: GridOptions = {}): 
 export function chooseAdvice(runs: readonly AdviseRun[], budget: number): Advice {
   if (runs.length === 0) throw new RangeError("chooseAdvice needs at least one run");
   const current = runs.findIndex((r) => r.candidate.current);
-  const eligible = runs.map((r, i) => i).filter((i) => runs[i]!.report.coldStartRate <= budget);
+  const eligible = runs.map((_, i) => i).filter((i) => runs[i]!.report.coldStartRate <= budget);
   const pct = `${(100 * budget).toFixed(2)} %`;
   const better = (key: (r: SimReport) => number, tie: (r: SimReport) => number) => (a: number, b: number) => {
     const [x, y] = [runs[a]!.report, runs[b]!.report];
@@ -96,6 +96,6 @@ export function chooseAdvice(runs: readonly AdviseRun[], budget: number): Advice
     const chosen = eligible.sort(better((r) => r.replicaSeconds, (r) => r.coldStartWaits))[0]!;
     return { chosen, current, withinBudget: true, budget, rule: `the fewest replica-seconds among the settings with at most ${pct} of requests waiting for a cold start` };
   }
-  const chosen = runs.map((r, i) => i).sort(better((r) => r.coldStartWaits, (r) => r.replicaSeconds))[0]!;
+  const chosen = runs.map((_, i) => i).sort(better((r) => r.coldStartWaits, (r) => r.replicaSeconds))[0]!;
   return { chosen, current, withinBudget: false, budget, rule: `no setting keeps cold-start waits within ${pct}: the fewest cold-start waits` };
 }
