@@ -209,6 +209,7 @@ test("a wake from zero starts a replica and records the cold start with its phas
   await new Promise((r) => setImmediate(r));
   assert.equal(t.live("hello").length, 0);
   assert.equal(t.control.getApp("hello").status.substate, "SCALED_TO_ZERO");
+  assert.equal(t.control.getApp("hello").conditions.at(-1)?.substate, "SCALED_TO_ZERO", "the history records it too");
 
   const arrivedAt = t.clock.now();
   t.control.gatewayHooks.onWake("hello");

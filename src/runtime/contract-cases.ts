@@ -33,7 +33,7 @@ export const contractCases: Record<string, Case> = {
     assert.equal(ofType("replica-started", "up").length, 2, "scale is level-triggered: the same count starts nothing");
   },
 
-  async "scale down drains the newest ready replica through the hook before stopping it"({ runtime, subject, drained, holdDrains, waitFor, settle, ofType }) {
+  async "scale down drains the newest ready replica through the hook before stopping it"({ runtime, subject, drained, holdDrains, waitFor, settle, ofType, listedAtExit }) {
     const spec = subject.servingSpec("down");
     runtime.scale(spec, 1, 1);
     const keeper = (await waitFor("a ready replica", () => ofType("replica-ready", "down")[0])).replica;
@@ -55,6 +55,7 @@ export const contractCases: Record<string, Case> = {
     assert.equal(exited.replica.id, victim);
     assert.equal(exited.reason, "stopped");
     assert.deepEqual(runtime.replicas("down").map((r) => [r.id, r.state]), [[keeper.id, "ready"]]);
+    assert.deepEqual(listedAtExit, [], "replicas() no longer lists a replica when its exit is reported");
     assert.ok(!drained.includes(keeper.id));
   },
 

@@ -53,6 +53,8 @@ export interface ContractContext {
   subject: ContractSubject;
   runtime: Runtime;
   events: RuntimeEvent[];
+  /** Replica ids that replicas() still listed when their replica-exited event arrived. */
+  listedAtExit: string[];
   /** Replica ids passed to hooks.drain, in call order. */
   drained: string[];
   /** Makes hooks.drain calls wait until the returned function is called. */
@@ -76,21 +78,29 @@ export function runtimeContract(name: string, make: MakeSubject): void {
 
     beforeEach(async () => {
       const events: RuntimeEvent[] = [];
+      const listedAtExit: string[] = [];
       const drained: string[] = [];
       let gate: Promise<void> | null = null;
+      let runtime: Runtime | null = null;
       const hooks: RuntimeHooks = {
-        onEvent: (e) => void events.push(e),
+        onEvent: (e) => {
+          events.push(e);
+          // Listeners read the runtime while handling a report: it must already show the change.
+          if (e.type === "replica-exited" && runtime?.replicas(e.replica.app).some((r) => r.id === e.replica.id)) listedAtExit.push(e.replica.id);
+        },
         drain: async (replica) => {
           drained.push(replica.id);
           if (gate) await gate;
         },
       };
       const subject = await make(hooks);
+      runtime = subject.runtime;
       const pause = (): Promise<void> => new Promise((r) => setTimeout(r, 5));
       ctx = {
         subject,
         runtime: subject.runtime,
         events,
+        listedAtExit,
         drained,
         holdDrains() {
           let release = (): void => {};

@@ -100,9 +100,9 @@ export function createFakeRuntime(hooks: RuntimeHooks, opts: FakeRuntimeOptions)
     const lastLines = s.lastLines.values();
     const message = reason === "stopped" ? `stopped (${exitMessage(code, signal, [])})` : exitMessage(code, signal, lastLines);
     const replica = { ...info(s), state: "exited" as const };
+    s.state = "waiting";
     emit({ type: "replica-exited", at: clock.now(), replica, code, signal, reason, message, lastLines });
     line(s, "system", message);
-    s.state = "waiting";
     s.lastLines.clear();
     if (s.victim || closed) return forget(s);
     s.failures++;

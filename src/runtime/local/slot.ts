@@ -225,11 +225,13 @@ export class ReplicaSlot {
     const lastLines = this.#lastLines.values();
     const reason: ExitReason = exit.spawnError ? "start-failed" : (this.#killReason ?? (this.#stopping ? "stopped" : "crashed"));
     const message = describeExit(reason, exit, lastLines, this.spec);
-    this.#env.emit({ type: "replica-exited", at: this.#env.clock.now(), replica: { ...this.info(), state: "exited" }, code: exit.code, signal: exit.signal, reason, message, lastLines });
-    this.system(message);
+    const replica = { ...this.info(), state: "exited" as const };
+    // The report comes after the change, so whoever hears it sees the replica gone from replicas().
     Object.assign(this, { state: "waiting", pid: null, port: null });
     this.#proc = null;
     this.#stopping = false;
+    this.#env.emit({ type: "replica-exited", at: this.#env.clock.now(), replica, code: exit.code, signal: exit.signal, reason, message, lastLines });
+    this.system(message);
     this.#owner.slotExited(this, reason, message);
     if (this.victim) this.#forget();
     this.#env.capacityFreed();
