@@ -172,13 +172,16 @@ test("request-rate metric: arrivals per second against total x 0.7", () => {
   assert.equal(scaler.desired("rps"), 8, "ceil(50 / 7)");
 });
 
-test("10,000 idle apps: one collect each per tick, no decider, no ready read, no windows", () => {
+test("10,000 idle apps at zero: one collect on the first tick, then none; no decider, no ready read, no windows", () => {
   const { clock, stats, target, scaler } = setup();
   for (let i = 0; i < 10_000; i++) scaler.upsert(`app-${i}`, scaling());
   scaler.start();
-  clock.advance(5000);
-  assert.equal(stats.collectCalls, 50_000);
-  assert.deepEqual(scaler.lastTick, { at: 5000, apps: 10_000, decided: 0, skipped: 10_000, changed: 0, errors: 0 });
+  clock.advance(1000);
+  assert.equal(stats.collectCalls, 10_000, "a newly registered app is looked at once");
+  assert.equal(scaler.awakeApps, 0, "then it is dormant");
+  clock.advance(4000);
+  assert.equal(stats.collectCalls, 10_000, "dormant apps are not visited");
+  assert.deepEqual(scaler.lastTick, { at: 5000, apps: 10_000, decided: 0, skipped: 10_000, dormant: 10_000, changed: 0, errors: 0 });
   assert.equal(target.readyCalls, 0);
   assert.equal(target.decisions.length, 0);
   assert.equal(scaler.liveApps, 0);
@@ -186,16 +189,38 @@ test("10,000 idle apps: one collect each per tick, no decider, no ready read, no
   stats.arrive("app-42", 1, { queued: true });
   scaler.poke("app-42");
   clock.advance(1000);
-  assert.deepEqual([scaler.lastTick.decided, scaler.lastTick.skipped, scaler.liveApps], [1, 9_999, 1]);
+  assert.deepEqual([scaler.lastTick.decided, scaler.lastTick.skipped, scaler.lastTick.dormant, scaler.liveApps], [1, 9_999, 9_999, 1]);
+  assert.equal(stats.collectCalls, 10_002, "the poke and the tick read app-42 only");
   stats.finish("app-42");
   clock.advance(31_000);
   assert.equal(scaler.desired("app-42"), 0);
   assert.deepEqual([scaler.lastTick.decided, scaler.liveApps], [0, 0], "back to free once idle at zero");
+  clock.advance(120_000);
+  assert.deepEqual([scaler.awakeApps, scaler.lastTick.dormant], [0, 10_000], "and dormant again once its windows are gone");
+});
+
+test("an app stays awake while it has replicas, a min above zero, or windows; an upsert wakes it", () => {
+  const { clock, stats, scaler } = setup();
+  scaler.upsert("floor", scaling({ replicas: [1, 3] }));
+  scaler.upsert("up", scaling(), { currentDesired: 2 });
+  scaler.upsert("idle", scaling());
+  scaler.start();
+  clock.advance(1000);
+  assert.equal(scaler.awakeApps, 2, "floor (min 1) and up (2 replicas)");
+  const before = stats.collectCalls;
+  clock.advance(2000);
+  assert.equal(stats.collectCalls - before, 4, "two awake apps, two ticks");
+  scaler.upsert("idle", scaling({ replicas: [0, 2] }));
+  assert.equal(scaler.awakeApps, 3);
+  clock.advance(1000);
+  assert.equal(scaler.awakeApps, 2, "a changed spec is looked at once, then it sleeps again");
+  assert.equal(scaler.remove("up"), true);
+  assert.equal(scaler.awakeApps, 1);
 });
 
 test("start ticks every tickMs on the clock; close and destroy stop it and are idempotent", async () => {
   const { clock, stats, scaler } = setup({ tickMs: 500 });
-  scaler.upsert("a", scaling());
+  scaler.upsert("a", scaling(), { currentDesired: 1 });
   scaler.start();
   scaler.start();
   clock.advance(2000);

@@ -5,10 +5,15 @@
  * wait for a tick: `poke(app)` decides at once. The loop decides; it never starts or stops
  * anything itself.
  *
- * Cost: most registered apps are idle at zero. For those a tick is one `collect` and a few
- * comparisons: no decider run, no ready-count read, no allocation on ebb's side; windows and the
- * decider are allocated on an app's first traffic and dropped when it goes idle to zero.
- * `lastTick` counts decider runs and skips per tick so tests can check this without timing.
+ * Cost: most registered apps are idle at zero, and a tick does not visit them at all. An app is
+ * dormant once it is at zero with min 0 and its windows are gone (ScalingPolicy.dormant): a
+ * tick could only decide something for it after traffic, and traffic reaches an app at zero only
+ * through a wake, which pokes it. A tick walks the awake apps (those with replicas, a min above
+ * zero, windows, or a poke, upsert or decision since they were last seen dormant), so its cost
+ * follows the apps with traffic, not the apps registered. For an awake app without traffic a
+ * tick is one `collect` and a few comparisons; windows and the decider are allocated on an
+ * app's first traffic and dropped when it goes idle to zero. `lastTick` counts decider runs,
+ * skips and dormant apps per tick so tests can check this without timing.
  */
 import { EbbError } from "../kit/errors.js";
 import type { Clock, Timer } from "../kit/clock.js";
@@ -36,8 +41,10 @@ export interface TickStats {
   apps: number;
   /** Apps whose decider ran. */
   decided: number;
-  /** Apps handled without running the decider (idle). */
+  /** Apps not deciding this tick (idle), the dormant ones included. */
   skipped: number;
+  /** Apps not even visited: dormant at zero (see ScalingPolicy.dormant). */
+  dormant: number;
   /** Decisions handed to the target. */
   changed: number;
   /** Apps whose collect, decision or setDesired threw. */
@@ -55,10 +62,12 @@ export class Autoscaler implements Closable {
   readonly #log: Logger;
   readonly #maxApps: number;
   readonly #apps = new Map<string, ScalingPolicy>();
+  /** The apps a tick visits: every app that is not known to be dormant. A subset of #apps. */
+  readonly #awake = new Set<ScalingPolicy>();
   #timer: Timer | null = null;
   #closed = false;
   #closing: Promise<void> | null = null;
-  #lastTick: TickStats = { at: 0, apps: 0, decided: 0, skipped: 0, changed: 0, errors: 0 };
+  #lastTick: TickStats = { at: 0, apps: 0, decided: 0, skipped: 0, dormant: 0, changed: 0, errors: 0 };
 
   constructor(opts: AutoscalerOptions) {
     this.config = resolveAutoscalerConfig(opts.config);
@@ -78,6 +87,7 @@ export class Autoscaler implements Closable {
     if (known) {
       known.update(scaling, this.#clock.now());
       if (opts.currentDesired !== undefined) known.desired = opts.currentDesired;
+      this.#awake.add(known);
       return;
     }
     if (this.#apps.size >= this.#maxApps) {
@@ -88,10 +98,13 @@ export class Autoscaler implements Closable {
     }
     const policy = new ScalingPolicy(app, scaling, this.config, { nowMs: this.#clock.now(), desired: opts.currentDesired });
     this.#apps.set(app, policy);
+    this.#awake.add(policy);
   }
 
   /** Forgets an app; true if it was known. */
   remove(app: string): boolean {
+    const policy = this.#apps.get(app);
+    if (policy) this.#awake.delete(policy);
     return this.#apps.delete(app);
   }
 
@@ -102,6 +115,7 @@ export class Autoscaler implements Closable {
   poke(app: string): ScaleDecision | undefined {
     const policy = this.#apps.get(app);
     if (!policy || this.#closed) return undefined;
+    this.#awake.add(policy);
     const now = this.#clock.now();
     try {
       const decision = policy.step(now, this.#stats.collect(app, now), this.#target, true);
@@ -119,12 +133,12 @@ export class Autoscaler implements Closable {
     this.#timer = this.#clock.setInterval(() => this.tick(), this.config.tickMs);
   }
 
-  /** One round over every app. */
+  /** One round over every awake app. */
   tick(): void {
     if (this.#closed) return;
     const now = this.#clock.now();
-    const stats: TickStats = { at: now, apps: this.#apps.size, decided: 0, skipped: 0, changed: 0, errors: 0 };
-    for (const policy of this.#apps.values()) {
+    const stats: TickStats = { at: now, apps: this.#apps.size, decided: 0, skipped: 0, dormant: 0, changed: 0, errors: 0 };
+    for (const policy of this.#awake) {
       const before = policy.deciderCalls;
       try {
         const decision = policy.step(now, this.#stats.collect(policy.app, now), this.#target);
@@ -138,7 +152,13 @@ export class Autoscaler implements Closable {
       }
       if (policy.deciderCalls === before) stats.skipped++;
       else stats.decided++;
+      if (policy.dormant) {
+        this.#awake.delete(policy);
+        policy.lastDecision = undefined;
+      }
     }
+    stats.dormant = stats.apps - stats.decided - stats.skipped;
+    stats.skipped += stats.dormant;
     this.#lastTick = stats;
   }
 
@@ -147,13 +167,21 @@ export class Autoscaler implements Closable {
     return this.#apps.get(app)?.desired;
   }
 
-  /** The last decision computed for an app, applied or not (for "why this count?"). */
+  /**
+   * The last decision computed for an app, applied or not (for "why this count?"); undefined
+   * once the app is dormant at zero (its last change is in its events).
+   */
   explain(app: string): ScaleDecision | undefined {
     return this.#apps.get(app)?.lastDecision;
   }
 
   get size(): number {
     return this.#apps.size;
+  }
+
+  /** Apps a tick visits (not dormant, or not yet seen dormant). */
+  get awakeApps(): number {
+    return this.#awake.size;
   }
 
   /** Apps holding windows and a decider (apps with recent traffic). */
@@ -192,6 +220,7 @@ export class Autoscaler implements Closable {
       return false;
     }
     policy.desired = decision.desired;
+    if (!policy.dormant) this.#awake.add(policy);
     if (decision.desired !== decision.previous) {
       this.#log.info("desired replicas", { app: decision.app, from: decision.previous, to: decision.desired, rule: decision.rule });
     }

@@ -90,6 +90,15 @@ export class ScalingPolicy {
   }
 
   /**
+   * At zero with min 0 and no windows: a tick without traffic decides nothing, and traffic can
+   * only reach it through a wake (the gateway holds requests at zero and pokes), so the loop
+   * need not visit it until then.
+   */
+  get dormant(): boolean {
+    return this.desired === 0 && this.#live === null && this.#scaling.replicas[0] === 0;
+  }
+
+  /**
    * Takes a changed spec; the decider keeps its state unless the metric kind changed. A changed
    * spec is a new deploy: the idle time restarts from it.
    */
