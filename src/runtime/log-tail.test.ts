@@ -43,3 +43,26 @@ test("subscribers get their app's lines until they unsubscribe; a throwing one h
   tails.append(line("a", "two"));
   assert.deepEqual(got, ["one"]);
 });
+
+test("with a history, a tail holding fewer lines than asked for takes the older ones from it", () => {
+  const asked: Array<{ beforeMs: number; limit: number; replica?: string }> = [];
+  const older = (n: number, replica = "a-r1-1"): LogLine[] => Array.from({ length: n }, (_, i) => ({ time: i, app: "a", replica, stream: "stdout" as const, text: `old ${i}` }));
+  const tails = new LogTails({
+    linesPerApp: 3,
+    log: silentLogger,
+    history: (_app, q) => (asked.push(q), older(q.limit, q.replica)),
+  });
+  assert.deepEqual(tails.lines("a").map((l) => l.text), ["old 0", "old 1", "old 2"], "no tail at all: every line from the history");
+  tails.append({ time: 100, app: "a", replica: "a-r1-2", stream: "stdout", text: "new" });
+  assert.deepEqual(tails.lines("a", { limit: 2 }).map((l) => l.text), ["old 0", "new"]);
+  assert.deepEqual(asked.at(-1), { beforeMs: 100, limit: 1 });
+  tails.lines("a", { replica: "a-r1-2" });
+  assert.deepEqual(asked.at(-1), { beforeMs: 100, limit: 2, replica: "a-r1-2" });
+  const calls = asked.length;
+  for (const text of ["x", "y"]) tails.append({ time: 101, app: "a", replica: "a-r1-2", stream: "stdout", text });
+  assert.deepEqual(tails.lines("a").map((l) => l.text), ["new", "x", "y"]);
+  assert.equal(asked.length, calls, "a full tail does not ask");
+  tails.forget("a");
+  assert.equal(tails.size, 0);
+  assert.equal(tails.lines("a").length, 3);
+});

@@ -3,7 +3,9 @@
  * appending is O(1)) and the live subscribers of `subscribeLogs`. Both maps are keyed by app and
  * bounded: at most `maxApps` tails are kept, the least recently written one is dropped first
  * (an app with live replicas writes often, so idle apps go first); subscribers live only as long
- * as their subscription.
+ * as their subscription. A runtime that also keeps the lines elsewhere (the local runtime's files)
+ * passes `history`: lines() then takes what the tail lacks from it, so a tail can be dropped
+ * (`forget`) without losing what `logs()` shows.
  */
 import type { Logger } from "../kit/log.js";
 import type { LogLine } from "./types.js";
@@ -13,6 +15,11 @@ export interface LogTailOptions {
   linesPerApp?: number;
   /** Apps whose tails are kept at once. Default 10,000. */
   maxApps?: number;
+  /**
+   * The app's lines strictly older than `beforeMs`, newest `limit` of them, oldest first: what is
+   * kept beyond the tail. Without it a dropped tail's lines are gone.
+   */
+  history?: (app: string, query: { beforeMs: number; limit: number; replica?: string }) => LogLine[];
   log: Logger;
 }
 
@@ -33,6 +40,10 @@ class Ring {
     this.#start = (this.#start + 1) % this.capacity;
   }
 
+  get size(): number {
+    return this.#lines.length;
+  }
+
   toArray(): LogLine[] {
     const lines = this.#lines;
     return this.#start === 0 ? lines.slice() : [...lines.slice(this.#start), ...lines.slice(0, this.#start)];
@@ -43,6 +54,7 @@ export class LogTails {
   readonly linesPerApp: number;
   readonly maxApps: number;
   #log: Logger;
+  #history: LogTailOptions["history"];
   /** Insertion order is recency order: a write moves the app to the end. */
   #tails = new Map<string, Ring>();
   #subscribers = new Map<string, Set<(line: LogLine) => void>>();
@@ -51,6 +63,7 @@ export class LogTails {
     this.linesPerApp = Math.max(1, opts.linesPerApp ?? 2_000);
     this.maxApps = Math.max(1, opts.maxApps ?? 10_000);
     this.#log = opts.log;
+    this.#history = opts.history;
   }
 
   append(line: LogLine): void {
@@ -73,12 +86,24 @@ export class LogTails {
     }
   }
 
-  /** Oldest first; `limit` keeps the newest lines, `replica` keeps one replica's lines. */
+  /**
+   * Oldest first, at most `linesPerApp`; `limit` keeps the newest lines, `replica` keeps one
+   * replica's lines. Lines older than the tail's come from `history` when the tail holds fewer
+   * than asked for (a dropped or never-filled tail).
+   */
   lines(app: string, opts: { limit?: number; replica?: string } = {}): LogLine[] {
-    let lines = this.#tails.get(app)?.toArray() ?? [];
+    const want = Math.min(opts.limit ?? this.linesPerApp, this.linesPerApp);
+    if (want <= 0) return [];
+    const ring = this.#tails.get(app);
+    let lines = ring?.toArray() ?? [];
     if (opts.replica !== undefined) lines = lines.filter((l) => l.replica === opts.replica);
-    if (opts.limit !== undefined) lines = opts.limit > 0 ? lines.slice(-opts.limit) : [];
-    return lines;
+    // A full ring was never dropped since it filled: whatever is older was pushed out of it.
+    if (lines.length < want && this.#history && (ring === undefined || ring.size < ring.capacity)) {
+      const beforeMs = lines[0]?.time ?? Number.POSITIVE_INFINITY;
+      const query = { beforeMs, limit: want - lines.length, ...(opts.replica !== undefined && { replica: opts.replica }) };
+      lines = [...this.#history(app, query), ...lines];
+    }
+    return lines.slice(-want);
   }
 
   subscribe(app: string, fn: (line: LogLine) => void): () => void {
@@ -92,7 +117,12 @@ export class LogTails {
     };
   }
 
-  /** Drops an app's tail (its subscribers stay until they unsubscribe). */
+  /** Apps with a tail in memory. */
+  get size(): number {
+    return this.#tails.size;
+  }
+
+  /** Drops an app's tail (its subscribers stay until they unsubscribe); `history` keeps its lines. */
   forget(app: string): void {
     this.#tails.delete(app);
   }

@@ -94,7 +94,7 @@ export interface Runtime extends Closable {
   remove(app: string): Promise<void>;
   /** Replicas that are not yet exited, optionally of one app. */
   replicas(app?: string): ReplicaInfo[];
-  /** The in-memory tail of an app's logs, oldest first. */
+  /** The latest lines of an app's logs (at most the runtime's tail length), oldest first. */
   logs(app: string, opts?: { limit?: number; replica?: string }): LogLine[];
   /** Live log lines of an app; returns the unsubscribe function. */
   subscribeLogs(app: string, fn: (line: LogLine) => void): () => void;

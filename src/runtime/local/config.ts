@@ -35,6 +35,8 @@ export interface LocalRuntimeConfig extends RestartPolicy {
   logFileMaxBytes: number;
   /** Longest output line kept; longer ones are cut, bytes. Default 16 KiB. */
   logLineMaxBytes: number;
+  /** Most bytes of log files one logs() call reads back for lines no longer in memory. Default 4 MiB. */
+  logReadMaxBytes: number;
   /** How often replicas' memory (RSS of the process group) is sampled, ms. Default 1,000. */
   memoryPollMs: number;
   /** What replicas may request in total. Default: 4 x the cores, 80 % of the machine's memory. */
@@ -53,6 +55,7 @@ export const localRuntimeDefaults = Object.freeze({
   logTailApps: 10_000,
   logFileMaxBytes: 5 * 1024 * 1024,
   logLineMaxBytes: 16 * 1024,
+  logReadMaxBytes: 4 * 1024 * 1024,
   memoryPollMs: 1_000,
   /** Default capacity.cpu is this many times the machine's cores (CPU is overcommitted, like requests). */
   capacityCpuPerCore: 4,
@@ -63,7 +66,7 @@ export const localRuntimeDefaults = Object.freeze({
 
 const positive = [
   "backoffBaseMs", "backoffMaxMs", "backoffResetAfterMs", "crashLoopThreshold", "stopGraceMs", "probeTimeoutMs",
-  "logTailLines", "logTailApps", "logFileMaxBytes", "logLineMaxBytes", "memoryPollMs",
+  "logTailLines", "logTailApps", "logFileMaxBytes", "logLineMaxBytes", "logReadMaxBytes", "memoryPollMs",
 ] as const;
 
 const known = new Set<string>(["stateDir", "logDir", "host", "baseEnv", "capacity", ...positive]);
@@ -92,6 +95,7 @@ export function resolveLocalRuntimeConfig(opts: LocalRuntimeOptions): Readonly<L
     logTailApps: opts.logTailApps ?? d.logTailApps,
     logFileMaxBytes: opts.logFileMaxBytes ?? d.logFileMaxBytes,
     logLineMaxBytes: opts.logLineMaxBytes ?? d.logLineMaxBytes,
+    logReadMaxBytes: opts.logReadMaxBytes ?? d.logReadMaxBytes,
     memoryPollMs: opts.memoryPollMs ?? d.memoryPollMs,
     capacity: Object.freeze({
       cpu: opts.capacity?.cpu ?? d.capacityCpuPerCore * availableParallelism(),

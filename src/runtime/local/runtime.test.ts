@@ -126,3 +126,36 @@ test("at creation, replica groups left by a dead server are killed, unless the p
   }
   assert.equal(existsSync(apps.dir), false);
 });
+
+test("an app at zero keeps no supervisor or log tail in memory; logs() reads its lines back from its files", async () => {
+  const h = startLocal();
+  try {
+    const spec = h.apps.spec("napper", "server");
+    h.runtime.scale(spec, 1, 1);
+    await waitUntil("the serving line", () => h.runtime.logs("napper").some((l) => l.text.startsWith("serving on")));
+    assert.deepEqual(h.runtime.held(), { supervisors: 1, logTails: 1 });
+    const awake = h.runtime.logs("napper");
+
+    h.runtime.scale(spec, 1, 0);
+    await waitUntil("nothing held for the app", () => h.runtime.held().logTails === 0 && h.runtime.held().supervisors === 0);
+    const asleep = h.runtime.logs("napper");
+    assert.deepEqual(asleep.slice(0, awake.length), awake, "the same lines, read back from disk");
+    assert.ok(asleep.at(-1)!.text.startsWith("stopped ("), "and the lines written while it stopped");
+    assert.deepEqual(h.runtime.logs("napper", { limit: 2 }), asleep.slice(-2));
+    const id = awake[0]!.replica;
+    assert.deepEqual(h.runtime.logs("napper", { replica: id }), asleep);
+
+    h.runtime.scale(spec, 1, 1);
+    await waitUntil("a second replica serving", () => h.runtime.logs("napper").filter((l) => l.text.startsWith("serving on")).length === 2);
+    const both = h.runtime.logs("napper");
+    assert.deepEqual(both.slice(0, asleep.length), asleep, "older lines from disk, then the new replica's from memory");
+    assert.ok(both.every((l, i) => i === 0 || l.time >= both[i - 1]!.time), "oldest first");
+    assert.ok(both.slice(asleep.length).every((l) => l.replica !== id));
+
+    await h.runtime.remove("napper");
+    assert.deepEqual(h.runtime.logs("napper"), []);
+    assert.equal(existsSync(join(h.stateDir, "logs", "napper")), false, "remove deletes the app's log files");
+  } finally {
+    await h.close();
+  }
+});

@@ -4,7 +4,13 @@
  * supervisors share: the capacity pool and the replicas waiting for it, free ports, the memory
  * watch, the log tails, and the process registry that guarantees no replica outlives the server
  * (orphans of a dead server are killed at creation; `killAllSync` is for `process.on("exit")`).
+ *
+ * An app at zero keeps nothing here: its supervisors go when their last replica is gone, and its
+ * in-memory log tail once the last replica's log file is closed (every line is on disk then);
+ * logs() reads such an app's lines back from its files (log-history.ts). `remove` deletes the
+ * app's log folder with it.
  */
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Clock } from "../../kit/clock.js";
 import { once } from "../../kit/lifecycle.js";
@@ -12,6 +18,7 @@ import type { Logger } from "../../kit/log.js";
 import { LogTails } from "../log-tail.js";
 import type { Runtime, RuntimeEvent, RuntimeHooks } from "../types.js";
 import { CapacityPool } from "./capacity.js";
+import { readLogHistory } from "./log-history.js";
 import { resolveLocalRuntimeConfig, type LocalRuntimeConfig, type LocalRuntimeOptions } from "./config.js";
 import { MemoryWatch } from "./memory-watch.js";
 import { PortAllocator } from "./ports.js";
@@ -25,6 +32,8 @@ export interface LocalRuntime extends Runtime {
    * under the name the server's `process.on("exit")` handler looks for.
    */
   killAllSync(): void;
+  /** Apps with state in memory now: revision supervisors and in-memory log tails (diagnostics, tests). */
+  held(): { supervisors: number; logTails: number };
 }
 
 export interface LocalRuntimeDeps {
@@ -46,6 +55,9 @@ export function createLocalRuntime(options: LocalRuntimeOptions, hooks: RuntimeH
   /** Keyed by app, then revision; an entry lives while it has replicas or a count above zero. */
   const apps = new Map<string, Map<number, RevisionSupervisor>>();
   const waiting = new Set<RevisionSupervisor>();
+  /** Open log files per app (its live slots); keyed by app, an entry lives while it is above 0. */
+  const openLogs = new Map<string, number>();
+  const appLogDir = (app: string): string => join(config.logDir, app);
   let seq = 0;
   let closed = false;
   let retryQueued = false;
@@ -55,7 +67,12 @@ export function createLocalRuntime(options: LocalRuntimeOptions, hooks: RuntimeH
     clock,
     log,
     hooks,
-    tails: new LogTails({ linesPerApp: config.logTailLines, maxApps: config.logTailApps, log }),
+    tails: new LogTails({
+      linesPerApp: config.logTailLines,
+      maxApps: config.logTailApps,
+      history: (app, query) => readLogHistory(appLogDir(app), app, query, config.logReadMaxBytes),
+      log,
+    }),
     registry,
     capacity: new CapacityPool(config.capacity),
     ports: new PortAllocator(config.host),
@@ -67,7 +84,13 @@ export function createLocalRuntime(options: LocalRuntimeOptions, hooks: RuntimeH
         log.error("runtime event consumer failed", { type: event.type, err });
       }
     },
-    logPath: (app, replica) => join(config.logDir, app, `${replica}.log`),
+    logPath: (app, replica) => join(appLogDir(app), `${replica}.log`),
+    logFile(app, opened) {
+      const n = (openLogs.get(app) ?? 0) + (opened ? 1 : -1);
+      if (n > 0) return void openLogs.set(app, n);
+      openLogs.delete(app);
+      env.tails.forget(app);
+    },
     capacityFreed() {
       if (retryQueued || waiting.size === 0) return;
       retryQueued = true;
@@ -126,6 +149,11 @@ export function createLocalRuntime(options: LocalRuntimeOptions, hooks: RuntimeH
     async remove(app) {
       await Promise.all(supervisors(app).map((s) => s.stopAll()));
       env.tails.forget(app);
+      try {
+        rmSync(appLogDir(app), { recursive: true, force: true });
+      } catch (err) {
+        log.warn("could not remove the app's log files", { app, err });
+      }
     },
     replicas: (app) => supervisors(app).flatMap((s) => s.replicas()),
     logs: (app, opts) => env.tails.lines(app, opts),
@@ -133,5 +161,6 @@ export function createLocalRuntime(options: LocalRuntimeOptions, hooks: RuntimeH
     close,
     destroy,
     killAllSync: () => destroy(),
+    held: () => ({ supervisors: supervisors().length, logTails: env.tails.size }),
   };
 }

@@ -73,6 +73,7 @@ export class ReplicaSlot {
     this.#host = env.config.host;
     this.gone = new Promise((resolve) => (this.#markGone = resolve));
     this.#file = new CappedLogFile(env.logPath(this.app, this.id), { maxBytes: env.config.logFileMaxBytes, log: env.log });
+    env.logFile(this.app, true);
   }
 
   /** Waiting out a restart back-off. */
@@ -262,7 +263,10 @@ export class ReplicaSlot {
     this.#restartTimer?.cancel();
     this.#restartTimer = null;
     this.clearTimers(true);
-    void this.#file.close().then(this.#markGone);
+    void this.#file.close().then(() => {
+      this.#env.logFile(this.app, false);
+      this.#markGone();
+    });
   }
 
   #line(stream: "stdout" | "stderr" | "system", text: string): void {

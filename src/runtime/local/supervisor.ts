@@ -34,6 +34,8 @@ export interface SlotEnv {
   /** Delivers an event to hooks.onEvent (a throwing consumer does not break the runtime). */
   emit(event: RuntimeEvent): void;
   logPath(app: string, replica: string): string;
+  /** A slot opened its log file (`opened`), or closed it with every line written (`!opened`). */
+  logFile(app: string, opened: boolean): void;
   /** A reservation was released: replicas waiting for room may start. */
   capacityFreed(): void;
 }
