@@ -8,8 +8,8 @@
 import type { EbbEvent } from "../spec/types.js";
 
 export interface AppEventFigures {
-  /** Cold starts per bucket (not cumulative); the last entry is the +Inf bucket. */
-  coldStartBuckets: number[];
+  /** Cold starts per bucket (not cumulative); the last entry is the +Inf bucket. Null before the first. */
+  coldStartBuckets: number[] | null;
   coldStartSumSec: number;
   coldStartCount: number;
   scaledUp: number;
@@ -20,6 +20,8 @@ export interface AppEventFigures {
 
 export class EventFigures {
   readonly #apps = new Map<string, AppEventFigures>();
+  /** Apps with cold starts not yet taken (a subset of #apps). */
+  readonly #pending = new Set<string>();
   readonly #boundsSec: readonly number[];
   readonly #maxApps: number;
 
@@ -41,6 +43,11 @@ export class EventFigures {
     return this.#apps.get(app);
   }
 
+  /** Apps with cold starts not yet taken into a sample. */
+  pendingApps(): IterableIterator<string> {
+    return this.#pending.values();
+  }
+
   observe(e: EbbEvent): void {
     switch (e.type) {
       case "ColdStart": {
@@ -50,10 +57,11 @@ export class EventFigures {
         const sec = Math.max(0, totalMs) / 1000;
         let i = 0;
         while (i < this.#boundsSec.length && sec > this.#boundsSec[i]!) i++;
-        f.coldStartBuckets[i]!++;
+        (f.coldStartBuckets ??= new Array<number>(this.#boundsSec.length + 1).fill(0))[i]!++;
         f.coldStartSumSec += sec;
         f.coldStartCount++;
         f.pendingColdStarts++;
+        this.#pending.add(e.app);
         return;
       }
       case "ScaledUp":
@@ -67,6 +75,7 @@ export class EventFigures {
       }
       case "Deleted":
         this.#apps.delete(e.app);
+        this.#pending.delete(e.app);
         return;
       default:
         return;
@@ -79,6 +88,7 @@ export class EventFigures {
     if (!f) return 0;
     const n = f.pendingColdStarts;
     f.pendingColdStarts = 0;
+    this.#pending.delete(app);
     return n;
   }
 
@@ -87,7 +97,7 @@ export class EventFigures {
     if (f) return f;
     if (this.#apps.size >= this.#maxApps) return undefined;
     f = {
-      coldStartBuckets: new Array<number>(this.#boundsSec.length + 1).fill(0),
+      coldStartBuckets: null,
       coldStartSumSec: 0,
       coldStartCount: 0,
       scaledUp: 0,

@@ -20,9 +20,13 @@ interface FakeApp {
 
 export class FakeGateway implements RequestMetricsPort {
   readonly #apps = new Map<string, FakeApp>();
+  /** Apps counted into since the last changedRequestMetrics(), as the gateway keeps them. */
+  readonly #changed = new Set<string>();
   unrouted = 0;
-  /** How many times requestMetrics() was called. */
+  /** How many times requestMetrics() or changedRequestMetrics() was called. */
   reads = 0;
+  /** App entries handed out by both, in total (what a reader walked). */
+  appsRead = 0;
 
   add(app: string): this {
     if (!this.#apps.has(app)) this.#apps.set(app, { byStatus: new Map(), buckets: new Array<number>(fakeBoundsSec.length).fill(0), sumMs: 0, count: 0, inflight: 0, queued: 0 });
@@ -31,6 +35,7 @@ export class FakeGateway implements RequestMetricsPort {
 
   remove(app: string): void {
     this.#apps.delete(app);
+    this.#changed.delete(app);
   }
 
   /** Counts `n` answers of `status` that took `durationMs` each. */
@@ -43,17 +48,32 @@ export class FakeGateway implements RequestMetricsPort {
       a.sumMs += durationMs;
       a.count++;
     }
+    this.#changed.add(app);
   }
 
   setInflight(app: string, inflight: number, queued = 0): void {
     const a = this.add(app).#apps.get(app)!;
     a.inflight = inflight;
     a.queued = queued;
+    this.#changed.add(app);
   }
 
   requestMetrics(): RequestMetricsSnapshot {
+    return this.#read([...this.#apps.keys()]);
+  }
+
+  changedRequestMetrics(): RequestMetricsSnapshot {
+    const apps = [...this.#changed];
+    this.#changed.clear();
+    for (const app of apps) if (this.#apps.get(app)!.inflight > 0 || this.#apps.get(app)!.queued > 0) this.#changed.add(app);
+    return this.#read(apps);
+  }
+
+  #read(names: string[]): RequestMetricsSnapshot {
     this.reads++;
-    const apps = [...this.#apps].map(([app, a]) => {
+    this.appsRead += names.length;
+    const apps = names.map((app) => {
+      const a = this.#apps.get(app)!;
       let running = 0;
       return {
         app,
@@ -80,7 +100,11 @@ export class FakeFleet implements FleetPort {
     return [...this.counts.keys()].map((name) => fakeView(name, this.counts.get(name)!));
   }
 
+  /** How many times replicaScale() was called. */
+  scaleReads = 0;
+
   replicaScale(app: string): { desired: number; ready: number } | undefined {
+    this.scaleReads++;
     const c = this.counts.get(app);
     return c && { desired: c.desired, ready: c.ready };
   }

@@ -61,7 +61,7 @@ export function renderMetrics(input: MetricsInput): string {
   const cold = p.histogram("ebb_cold_start_duration_seconds", "Scale-from-zero time: from the request that woke the app to its first response byte.");
   const bounds = input.events.boundsSec;
   for (const [app, f] of figures) {
-    if (f.coldStartCount === 0) continue;
+    if (f.coldStartBuckets === null) continue;
     cold.add({ app }, { bounds, cumulative: cumulativeOf(f.coldStartBuckets, bounds.length), sum: f.coldStartSumSec, count: f.coldStartCount });
   }
   const scaling = p.counter("ebb_scaling_actions_total", "Changes of desired replicas: up (ScaledUp), down (ScaledDown, ScaledToZero).");

@@ -11,7 +11,10 @@ export type { AppRequestMetrics, RequestMetricsSnapshot } from "../gateway/index
 
 /** The gateway's answers by status, duration histograms and in-flight counts, per app. */
 export interface RequestMetricsPort {
+  /** Every app (for /metrics). */
   requestMetrics(): RequestMetricsSnapshot;
+  /** The apps whose counts changed since the previous call, and those with requests in flight. */
+  changedRequestMetrics(): RequestMetricsSnapshot;
 }
 
 /** The control plane as telemetry sees it. */

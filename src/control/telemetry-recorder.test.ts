@@ -6,12 +6,12 @@ import { createMemoryStore } from "../store/memory.js";
 import type { MetricSample } from "../store/types.js";
 import { EventFigures } from "./telemetry-events.js";
 import { FakeFleet, FakeGateway } from "./telemetry-fakes.js";
-import { resolveTelemetryConfig } from "./telemetry-ports.js";
+import { resolveTelemetryConfig, type TelemetryConfig } from "./telemetry-ports.js";
 import { SampleRecorder } from "./telemetry-recorder.js";
 
 const t0 = 1_700_000_000_000;
 
-function setup(startAt = t0) {
+function setup(startAt = t0, options: Partial<TelemetryConfig> = {}) {
   const clock = new ManualClock(startAt);
   const store = createMemoryStore();
   const batches: MetricSample[][] = [];
@@ -28,7 +28,7 @@ function setup(startAt = t0) {
   };
   const gateway = new FakeGateway();
   const fleet = new FakeFleet();
-  const config = resolveTelemetryConfig();
+  const config = resolveTelemetryConfig(options);
   const events = new EventFigures(config.coldStartBucketsSec, config.maxApps);
   let ticks = 0;
   const recorder = new SampleRecorder({ clock, log: silentLogger, history, gateway, fleet, events, config, afterTick: () => ticks++ });
@@ -56,16 +56,51 @@ test("one sample per second, stamped at the second's start: requests, 5xx, perce
   s.recorder.stop();
 });
 
-test("10,000 apps idle at zero write nothing; the gateway is read once a second", () => {
+test("10,000 apps idle at zero: read once after start, then not visited at all; nothing written", () => {
   const s = setup();
   for (let i = 0; i < 10_000; i++) s.gateway.add(`app-${i}`);
   s.recorder.start();
-  const readsAtStart = s.gateway.reads;
+  s.clock.advance(1000);
+  assert.equal(s.gateway.appsRead, 20_000, "the start's baseline and the first second read every app");
+  const [appsRead, scaleReads] = [s.gateway.appsRead, s.fleet.scaleReads];
   s.clock.advance(5000);
-  assert.equal(s.gateway.reads - readsAtStart, 5);
+  assert.deepEqual([s.gateway.appsRead - appsRead, s.fleet.scaleReads - scaleReads], [0, 0]);
   assert.deepEqual(s.batches, []);
   assert.deepEqual(s.recorder.traffic("app-7"), { rps: 0, inflight: 0, p50Ms: null, p99Ms: null });
+
+  s.gateway.record("app-7", 200, 3);
+  s.clock.advance(1000);
+  assert.deepEqual([s.gateway.appsRead - appsRead, s.batches.length], [1, 1], "one app with a request: one app read, one sample");
+  s.clock.advance(3000);
+  assert.equal(s.fleet.scaleReads - scaleReads, 2, "read while awake, and once more to see it go quiet");
+  assert.deepEqual(s.samples("app-7").map((m) => m.requests), [1, 0]);
   s.recorder.stop();
+});
+
+test("an app with an event is sampled though the gateway saw nothing: replicas without requests show", () => {
+  const s = setup();
+  s.gateway.add("a");
+  s.recorder.start();
+  s.clock.advance(2000);
+  s.fleet.set("a", { desired: 1, ready: 0 });
+  s.recorder.observe({ id: 1, app: "a", type: "ScaledUp", time: "", revision: 1, message: "", data: {} });
+  s.clock.advance(1000);
+  s.fleet.set("a", { desired: 1, ready: 1 });
+  s.clock.advance(1000);
+  assert.deepEqual(s.samples("a").map((m) => [m.time - t0, m.desired, m.ready]), [[2000, 1, 0], [3000, 1, 1]]);
+});
+
+test("past maxApps apps with events in one second, the next second reads every app", () => {
+  const s = setup(t0, { maxApps: 2 });
+  for (const app of ["a", "b", "c"]) s.gateway.add(app);
+  s.recorder.start();
+  s.clock.advance(1000);
+  const before = s.gateway.appsRead;
+  for (const app of ["a", "b", "c"]) s.recorder.observe({ id: 1, app, type: "ScaledUp", time: "", revision: 1, message: "", data: {} });
+  s.fleet.set("c", { desired: 1 });
+  s.clock.advance(1000);
+  assert.equal(s.gateway.appsRead - before, 3);
+  assert.deepEqual(s.samples("c").map((m) => m.desired), [1]);
 });
 
 test("an app going idle writes one all-zero sample, then nothing", () => {
@@ -152,8 +187,8 @@ test("the history is compacted once a minute; stop ends recording and compaction
   assert.equal(s.clock.pending, 0);
 });
 
-test("apps gone from the gateway are forgotten", () => {
-  const s = setup();
+test("deleted apps are forgotten, by their Deleted event or by missing from a full read", () => {
+  const s = setup(t0, { maxApps: 2 });
   s.gateway.record("a", 200, 1, 4);
   s.gateway.setInflight("a", 1);
   s.recorder.start();
@@ -161,7 +196,18 @@ test("apps gone from the gateway are forgotten", () => {
   s.clock.advance(1000);
   assert.equal(s.recorder.traffic("a").inflight, 1);
   s.gateway.remove("a");
+  s.recorder.observe({ id: 1, app: "a", type: "Deleted", time: "", revision: 1, message: "", data: {} });
   s.clock.advance(1000);
   assert.deepEqual(s.recorder.traffic("a"), { rps: 0, inflight: 0, p50Ms: null, p99Ms: null });
   assert.equal(s.recorder.lastRequestAt("a"), null);
+
+  s.gateway.record("b", 200, 1);
+  s.clock.advance(1000);
+  assert.notEqual(s.recorder.lastRequestAt("b"), null);
+  s.gateway.remove("b");
+  s.clock.advance(1000);
+  assert.notEqual(s.recorder.lastRequestAt("b"), null, "not read since: still known");
+  for (const app of ["x", "y", "z"]) s.recorder.observe({ id: 2, app, type: "ScaledUp", time: "", revision: 1, message: "", data: {} });
+  s.clock.advance(1000);
+  assert.equal(s.recorder.lastRequestAt("b"), null, "missing from the full read that followed");
 });

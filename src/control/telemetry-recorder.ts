@@ -6,14 +6,21 @@
  * estimated from that second's share of the duration histogram (telemetry-percentiles.ts), the
  * cold starts reported in it, and in-flight and replica counts as read at its end.
  *
- * Cost stays flat with idle apps: an app at zero with no traffic, no cold start and nothing
- * changed writes nothing and allocates nothing; one that goes idle writes a single all-zero
- * sample so charts show the drop. Per-app state exists only for apps that were ever active.
+ * Cost follows the apps with something to record, not the apps registered: a second reads the
+ * gateway's changed apps only (changedRequestMetrics: counts that moved, requests in flight),
+ * plus the apps still awake at the previous second (replicas, requests), the apps with an event
+ * since (a replica started, a decision, a deploy: `observe`) and those with a cold start to
+ * count. An app at zero with none of these is not visited at all; one that goes idle writes a
+ * single all-zero sample so charts show the drop. The first second after start reads every app
+ * (apps brought back at start get replicas without events), and so does the second after more
+ * than `maxApps` apps had events. Per-app state exists only for apps that were ever active; a
+ * Deleted event, or an app missing from a full read, forgets it.
  * It also keeps the last `trafficWindowSec` seconds with requests per app (the overview's rps
  * and percentiles), each app's last finished request, and compacts the history once a minute.
  */
 import type { Clock, Timer } from "../kit/clock.js";
 import type { Logger } from "../kit/log.js";
+import type { EbbEvent } from "../spec/types.js";
 import type { MetricSample, MetricsHistory } from "../store/types.js";
 import type { AppTraffic } from "./types.js";
 import type { EventFigures } from "./telemetry-events.js";
@@ -41,6 +48,7 @@ interface Track {
   quiet: boolean;
   /** Seconds with requests within the traffic window, oldest first. */
   window: Slot[];
+  /** The tick that last sampled it. */
   seen: number;
 }
 
@@ -59,6 +67,11 @@ export interface RecorderDeps {
 export class SampleRecorder {
   readonly #d: RecorderDeps;
   readonly #tracks = new Map<string, Track>();
+  /** Apps whose last sample was not quiet: they are sampled every second. */
+  readonly #awake = new Set<string>();
+  /** Apps with an event since the last second; at most maxApps, past it the next read is full. */
+  readonly #flagged = new Set<string>();
+  #fullRead = true;
   #timer: Timer | null = null;
   #compactTimer: Timer | null = null;
   #lastSecond = -1;
@@ -80,6 +93,15 @@ export class SampleRecorder {
     }
     this.#schedule();
     this.#compactTimer = this.#d.clock.setInterval(() => this.#compact(), this.#d.config.compactIntervalMs);
+  }
+
+  /** An event of the app: sample it next second (its replicas or desired count may have moved). */
+  observe(e: EbbEvent): void {
+    if (e.type === "Deleted") {
+      this.#forget(e.app);
+      this.#flagged.delete(e.app);
+    } else if (this.#flagged.size < this.#d.config.maxApps) this.#flagged.add(e.app);
+    else this.#fullRead = true;
   }
 
   /** Stops recording (what was written stays). Idempotent. */
@@ -145,40 +167,51 @@ export class SampleRecorder {
     if (second <= this.#lastSecond) return false;
     this.#lastSecond = second;
     this.#ticks++;
-    const snapshot = this.#d.gateway.requestMetrics();
-    const samples: MetricSample[] = [];
     const tick = this.#ticks;
-    let seen = 0;
-    for (const m of snapshot.apps) {
-      const sample = this.#sampleOf(m, second, tick);
-      if (this.#tracks.get(m.app)?.seen === tick) seen++;
-      if (sample) samples.push(sample);
-    }
-    if (seen < this.#tracks.size) for (const [app, t] of this.#tracks) if (t.seen !== tick) this.#tracks.delete(app);
+    const full = this.#fullRead;
+    this.#fullRead = false;
+    const changed = this.#d.gateway.changedRequestMetrics();
+    const read = full ? this.#d.gateway.requestMetrics() : changed;
+    const samples: MetricSample[] = [];
+    const add = (sample: MetricSample | null): void => void (sample && samples.push(sample));
+    for (const m of read.apps) add(this.#sampleOf(m.app, m, second, tick));
+    // Not in the read: no request counted and none in flight since the last second.
+    const others = (apps: Iterable<string>): void => {
+      for (const app of apps) if (this.#tracks.get(app)?.seen !== tick) add(this.#sampleOf(app, null, second, tick));
+    };
+    others(this.#awake);
+    others(this.#flagged);
+    others(this.#d.events.pendingApps());
+    this.#flagged.clear();
+    if (full) for (const [app, t] of this.#tracks) if (t.seen !== tick) this.#forget(app);
     if (samples.length > 0) this.#d.history.recordSamples(samples);
     return true;
   }
 
-  #sampleOf(m: AppRequestMetrics, second: number, tick: number): MetricSample | null {
-    let track = this.#tracks.get(m.app);
-    const requests = m.duration.count - (track?.prevCount ?? 0);
-    const scale = this.#d.fleet.replicaScale(m.app);
+  /** One app's sample of the second; `m` is null when the gateway counted nothing new for it. */
+  #sampleOf(app: string, m: AppRequestMetrics | null, second: number, tick: number): MetricSample | null {
+    let track = this.#tracks.get(app);
+    const requests = m === null ? 0 : m.duration.count - (track?.prevCount ?? 0);
+    const inflight = m?.inflight ?? 0;
+    const scale = this.#d.fleet.replicaScale(app);
     const desired = scale?.desired ?? 0;
     const ready = scale?.ready ?? 0;
-    const coldStarts = this.#d.events.takeColdStarts(m.app);
-    const busy = requests !== 0 || m.inflight > 0 || desired > 0 || ready > 0 || coldStarts > 0;
+    const coldStarts = this.#d.events.takeColdStarts(app);
+    const busy = requests !== 0 || inflight > 0 || desired > 0 || ready > 0 || coldStarts > 0;
     if (!track && !busy) return null;
-    track ??= this.#track(m.app, null);
+    track ??= this.#track(app, null);
     if (!track) return null;
     track.seen = tick;
-    track.inflight = m.inflight;
+    track.inflight = inflight;
+    if (busy) this.#awake.add(app);
+    else this.#awake.delete(app);
     if (!busy && track.quiet) return null;
 
     let p50Ms: number | null = null;
     let p99Ms: number | null = null;
     let finished = 0;
     let errors = 0;
-    if (requests !== 0) {
+    if (m !== null && requests !== 0) {
       this.#bounds = m.duration.bucketsSec;
       const buckets = bucketDeltas(m.duration.cumulative, m.duration.count, track.prevCumulative, track.prevCount);
       for (const n of buckets) finished += n;
@@ -196,7 +229,12 @@ export class SampleRecorder {
     while (track.window.length > 0 && track.window[0]!.second < oldest) track.window.shift();
     track.quiet = !busy;
     if (busy) track.lastAwakeAt = second * 1000;
-    return { app: m.app, time: second * 1000, desired, ready, inflight: m.inflight, requests: finished, errors, p50Ms, p99Ms, coldStarts };
+    return { app, time: second * 1000, desired, ready, inflight, requests: finished, errors, p50Ms, p99Ms, coldStarts };
+  }
+
+  #forget(app: string): void {
+    this.#tracks.delete(app);
+    this.#awake.delete(app);
   }
 
   /** The app's state, made from its current reading when `m` is given (the start's baseline). */

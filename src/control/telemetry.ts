@@ -64,7 +64,10 @@ export class Telemetry implements TelemetryView, Closable {
 
   start(): void {
     if (this.#closed || this.#unsubscribe) return;
-    this.#unsubscribe = this.#d.fleet.subscribeEvents((e) => this.#events.observe(e));
+    this.#unsubscribe = this.#d.fleet.subscribeEvents((e) => {
+      this.#events.observe(e);
+      this.#recorder.observe(e);
+    });
     this.#recorder.start();
   }
 

@@ -15,6 +15,7 @@ const deps = {
   pool: { connectTimeoutMs: 1000, idleTimeoutMs: 1000 },
   defaultWakeQueueLimit: 10,
   retryAfterSec: 4,
+  touched() {},
 };
 
 function setup() {

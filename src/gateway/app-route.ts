@@ -7,12 +7,16 @@
  *
  * A wait episode starts when a request queues while the app has no ready endpoint and ends when
  * an endpoint arrives, the queue empties, or the app stops being available.
+ *
+ * Most registered apps sit idle at zero, so a route allocates its request metrics on its first
+ * answer, and tells the gateway (`deps.touched`) the first time its counts change after a read,
+ * so that a reader of changed apps (gateway.changedRequestMetrics) never walks the idle ones.
  */
 import type { Logger } from "../kit/log.js";
 import type { Clock } from "../kit/clock.js";
 import type { EbbError } from "../kit/errors.js";
 import { EndpointSet, type PoolOptions, type UpstreamEndpoint } from "./endpoint-set.js";
-import { RequestMetrics } from "./request-metrics.js";
+import { RequestMetrics, type AppRequestMetrics } from "./request-metrics.js";
 import { gatewayError, type AnswerOptions } from "./respond.js";
 import { TrafficCounter, type TrafficSample } from "../spec/traffic.js";
 import type { Availability, GatewayEndpoint, GatewayHooks, RouteSettings } from "./types.js";
@@ -34,6 +38,8 @@ export interface RouteDeps {
   pool: PoolOptions;
   defaultWakeQueueLimit: number;
   retryAfterSec: number;
+  /** The route's counts changed and `changed` was false: it is now set until the next read. */
+  touched(route: AppRoute): void;
 }
 
 export interface Refusal {
@@ -41,13 +47,20 @@ export interface Refusal {
   opts: AnswerOptions;
 }
 
+/** The availability of a route that serves; one object for every such route. */
+const serving: Availability = Object.freeze({ kind: "serving" });
+
 export class AppRoute {
   settings: RouteSettings;
-  availability: Availability = { kind: "serving" };
+  availability: Availability = serving;
+  /** The route table's lookup keys of this app's host names (route-table.ts owns them). */
+  hostKeys: readonly string[] = [];
   readonly endpoints: EndpointSet;
   readonly queue = new WakeQueue<Waiter>();
   readonly stats: TrafficCounter;
-  readonly metrics = new RequestMetrics();
+  /** Counts changed since the last read of changed routes (see RouteDeps.touched). */
+  changed = false;
+  #metrics: RequestMetrics | null = null;
   #waking = false;
   #queueLimit: number;
 
@@ -76,6 +89,7 @@ export class AppRoute {
    */
   admit(w: Waiter): void {
     this.stats.arrive(this.deps.clock.now());
+    if (!this.changed) this.deps.touched(this);
     if (this.queue.length === 0) {
       const ep = this.endpoints.pick(this.settings.concurrencyLimit, null);
       if (ep !== null) return w.dispatch(ep);
@@ -107,7 +121,18 @@ export class AppRoute {
   depart(status: number, arrivedAt: number): void {
     const now = this.deps.clock.now();
     this.stats.depart(now);
-    this.metrics.record(status, now - arrivedAt);
+    this.record(status, now - arrivedAt);
+  }
+
+  /** Counts an answer (a refused request too, with its status and 0 ms). */
+  record(status: number, durationMs: number): void {
+    (this.#metrics ??= new RequestMetrics()).record(status, durationMs);
+    if (!this.changed) this.deps.touched(this);
+  }
+
+  /** Answers by status, durations, in flight and waiting now. */
+  metricsSnapshot(): AppRequestMetrics {
+    return (this.#metrics ?? RequestMetrics.none).snapshot(this.name, this.stats.inflight, this.queue.length);
   }
 
   /** Why new requests are refused now, or null when the app serves. */

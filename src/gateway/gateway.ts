@@ -2,7 +2,9 @@
  * The gateway: one HTTP listener in front of every app (DESIGN §4, request path). It routes by
  * Host, admits (auth, availability), hands each request to its app's route (endpoint or wake
  * queue), and proxies it. Toward the control plane it is a RouteControl; toward the autoscaler a
- * StatsSource (`collect`); toward /metrics it offers `requestMetrics()`.
+ * StatsSource (`collect`); toward /metrics it offers `requestMetrics()` (every app), and toward
+ * the per-second telemetry `changedRequestMetrics()`, which reads only the apps whose counts
+ * moved, so its cost follows the apps with traffic rather than the apps registered.
  *
  * The listener is a plain TCP server: each client connection speaks HTTP/1.1 through
  * client-connection.ts, ebb's own strict reader and writer, because node:http's server side
@@ -39,7 +41,14 @@ export interface Gateway extends RouteControl, Closable {
   listen(): Promise<{ port: number }>;
   /** StatsSource (autoscaler/types.ts): reads and resets the app's interval counters. */
   collect(app: string, nowMs: number): TrafficSample;
+  /** Every app's answers by status, durations, in-flight and waiting requests. */
   requestMetrics(): RequestMetricsSnapshot;
+  /**
+   * The same for the apps whose counts changed since the previous call, plus those with requests
+   * in flight or waiting now (so a long request shows every time). Each call starts a new
+   * interval, so it has one reader: the telemetry recorder.
+   */
+  changedRequestMetrics(): RequestMetricsSnapshot;
 }
 
 export interface GatewayDeps {
@@ -53,6 +62,8 @@ export function createGateway(options: GatewayOptions, hooks: GatewayHooks, deps
   const table = new RouteTable();
   const tunnels = new Set<TunnelExchange>();
   const admit = createAdmission(table, cfg.authToken, cfg.retryAfterSec);
+  /** Routes whose `changed` flag is set, each once; bounded by the routes made since the last read. */
+  let changed: AppRoute[] = [];
   const routeDeps: RouteDeps = {
     clock: deps.clock,
     hooks,
@@ -60,6 +71,10 @@ export function createGateway(options: GatewayOptions, hooks: GatewayHooks, deps
     pool: { connectTimeoutMs: cfg.upstreamConnectTimeoutMs, idleTimeoutMs: cfg.upstreamIdleTimeoutMs },
     defaultWakeQueueLimit: cfg.defaultWakeQueueLimit,
     retryAfterSec: cfg.retryAfterSec,
+    touched(route) {
+      route.changed = true;
+      changed.push(route);
+    },
   };
   let unrouted = 0;
   let active = 0;
@@ -90,7 +105,7 @@ export function createGateway(options: GatewayOptions, hooks: GatewayHooks, deps
   /** Counts a refused request: per app when the Host matched one, else as unrouted. */
   const refused = (route: AppRoute | null, status: number): void => {
     if (route === null) unrouted++;
-    else route.metrics.record(status, 0);
+    else route.record(status, 0);
   };
 
   const front: ConnectionHost = {
@@ -219,7 +234,21 @@ export function createGateway(options: GatewayOptions, hooks: GatewayHooks, deps
 
     requestMetrics() {
       const apps = [];
-      for (const r of table.apps()) apps.push(r.metrics.snapshot(r.name, r.stats.inflight, r.queue.length));
+      for (const r of table.apps()) apps.push(r.metricsSnapshot());
+      return { apps, unrouted };
+    },
+
+    changedRequestMetrics() {
+      const read = changed;
+      changed = [];
+      const apps = [];
+      for (const r of read) {
+        r.changed = false;
+        if (table.get(r.name) !== r) continue;
+        apps.push(r.metricsSnapshot());
+        // Still busy: it stays in the next read even if nothing else moves.
+        if (r.stats.inflight > 0 || r.queue.length > 0) routeDeps.touched(r);
+      }
       return { apps, unrouted };
     },
   };

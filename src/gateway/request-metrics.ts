@@ -39,6 +39,9 @@ export interface RequestMetricsSnapshot {
 }
 
 export class RequestMetrics {
+  /** The metrics of an app without any answer yet (never recorded into). */
+  static readonly none: Pick<RequestMetrics, "snapshot"> = new RequestMetrics();
+
   #byStatus = new Map<number, number>();
   #buckets: number[] = new Array<number>(durationBucketsSec.length).fill(0);
   #sumMs = 0;
@@ -58,8 +61,9 @@ export class RequestMetrics {
   }
 
   snapshot(app: string, inflight: number, queued: number): AppRequestMetrics {
+    // Integer-like keys of an object enumerate in ascending order, so `requests` comes out sorted.
     const requests: Record<string, number> = {};
-    for (const [status, n] of [...this.#byStatus].sort((a, b) => a[0] - b[0])) requests[String(status)] = n;
+    for (const [status, n] of this.#byStatus) requests[String(status)] = n;
     const cumulative: number[] = [];
     let running = 0;
     for (const n of this.#buckets) cumulative.push((running += n));

@@ -13,6 +13,7 @@ const deps = {
   pool: { connectTimeoutMs: 1000, idleTimeoutMs: 1000 },
   defaultWakeQueueLimit: 10,
   retryAfterSec: 1,
+  touched() {},
 };
 
 test("hostKey drops the port and a trailing dot and lower-cases", () => {

@@ -2,7 +2,9 @@
  * The routing table: Host -> app in one map lookup, independent of how many apps are registered
  * (DESIGN §9). Keys are lower-case host names without port or trailing dot, so
  * `Hello.LOCALHOST.:8080` finds the app routed at `hello.localhost`. The table holds one entry per
- * deployed app (its bound is the control plane's app list) and one per host name of those apps.
+ * deployed app (its bound is the control plane's app list) and one per host name of those apps;
+ * each route keeps its own keys (`hostKeys`), the names the control plane gives when they are
+ * already keys.
  */
 import type { AppRoute } from "./app-route.js";
 
@@ -23,7 +25,6 @@ export function hostKey(field: string): string {
 export class RouteTable {
   #byApp = new Map<string, AppRoute>();
   #byHost = new Map<string, AppRoute>();
-  #hostsOf = new Map<string, string[]>();
 
   get size(): number {
     return this.#byApp.size;
@@ -48,34 +49,36 @@ export class RouteTable {
    */
   set(route: AppRoute, hosts: readonly string[]): string[] {
     const app = route.name;
+    const previous = this.#byApp.get(app);
+    if (previous !== undefined) this.#unindex(previous);
+    if (previous !== route) this.#unindex(route);
     this.#byApp.set(app, route);
-    this.#unindex(app);
     const keys = hosts.map(hostKey);
     const moved: string[] = [];
     for (const key of keys) {
       const holder = this.#byHost.get(key);
       if (holder !== undefined && holder.name !== app) {
         moved.push(`${key} (from ${holder.name})`);
-        this.#hostsOf.set(holder.name, (this.#hostsOf.get(holder.name) ?? []).filter((k) => k !== key));
+        holder.hostKeys = holder.hostKeys.filter((k) => k !== key);
       }
       this.#byHost.set(key, route);
     }
-    this.#hostsOf.set(app, keys);
+    route.hostKeys = keys.every((k, i) => k === hosts[i]) ? hosts : keys;
     return moved;
   }
 
   delete(app: string): AppRoute | undefined {
     const route = this.#byApp.get(app);
     if (route === undefined) return undefined;
-    this.#unindex(app);
+    this.#unindex(route);
     this.#byApp.delete(app);
-    this.#hostsOf.delete(app);
     return route;
   }
 
-  #unindex(app: string): void {
-    for (const key of this.#hostsOf.get(app) ?? []) {
-      if (this.#byHost.get(key)?.name === app) this.#byHost.delete(key);
+  #unindex(route: AppRoute): void {
+    for (const key of route.hostKeys) {
+      if (this.#byHost.get(key) === route) this.#byHost.delete(key);
     }
+    route.hostKeys = [];
   }
 }
