@@ -31,14 +31,39 @@ export interface AppState {
   servingSpec: AppSpec | null;
   rollout: Rollout | null;
   desired: number;
-  /** Ready replica ids (any revision), kept from runtime events so ready counts are O(1). */
-  ready: Set<string>;
+  /**
+   * Ready replica ids (any revision), kept from runtime events so ready counts are O(1). An array:
+   * an app has a few replicas, and most apps none (an empty array costs a fraction of a Set).
+   */
+  ready: string[];
   trouble: Trouble | null;
   /** A never-served app whose first revision could not become ready. */
   failed: { message: string } | null;
   wake: Wake | null;
   lastColdStart: ColdStart | null;
-  lastCondition: { status: DeploymentStatus; substate: Substate | null } | null;
+  /** The last condition recorded, one shared object per pair (see conditionOf). */
+  lastCondition: Readonly<{ status: DeploymentStatus; substate: Substate | null }> | null;
+}
+
+const conditions = new Map<string, Readonly<{ status: DeploymentStatus; substate: Substate | null }>>();
+
+/** One frozen object per (status, substate) pair: a handful of pairs exist, and every app keeps one. */
+export function conditionOf(status: DeploymentStatus, substate: Substate | null): Readonly<{ status: DeploymentStatus; substate: Substate | null }> {
+  const key = `${status}/${substate}`;
+  let c = conditions.get(key);
+  if (!c) conditions.set(key, (c = Object.freeze({ status, substate })));
+  return c;
+}
+
+/** Adds a ready replica id once. */
+export function addReady(state: AppState, id: string): void {
+  if (!state.ready.includes(id)) state.ready.push(id);
+}
+
+/** Removes a ready replica id if present. */
+export function removeReady(state: AppState, id: string): void {
+  const i = state.ready.indexOf(id);
+  if (i >= 0) state.ready.splice(i, 1);
 }
 
 export function newAppState(record: AppRecord): AppState {
@@ -48,7 +73,7 @@ export function newAppState(record: AppRecord): AppState {
     servingSpec: null,
     rollout: null,
     desired: 0,
-    ready: new Set(),
+    ready: [],
     trouble: null,
     failed: null,
     wake: null,

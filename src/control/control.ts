@@ -19,11 +19,12 @@ import type { LogLine } from "../runtime/types.js";
 import type { RouteSettings } from "../gateway/types.js";
 import type { ArrivalCount, ArrivalRange, ControlApi, DeployResult, EventFilter, LogEntry, MetricsRange, Overview, ScalingPatch } from "./types.js";
 import type { ControlConfig, ControlPorts } from "./ports.js";
-import { newAppState, type AppState } from "./app-state.js";
+import { conditionOf, newAppState, type AppState } from "./app-state.js";
 import { changedFields, classifyChange } from "./classify.js";
 import { EventLog } from "./event-log.js";
 import { deriveStatus } from "./status.js";
 import { Reactions } from "./reactions.js";
+import { SharedSpecParts } from "./spec-parts.js";
 import type { TelemetryView } from "./telemetry.js";
 
 export interface ControlDeps {
@@ -38,6 +39,7 @@ export class Control implements ControlApi {
   readonly #apps = new Map<string, AppState>();
   readonly #events: EventLog;
   readonly #reactions: Reactions;
+  readonly #parts = new SharedSpecParts();
   #ports: ControlPorts | null = null;
   #telemetry: TelemetryView | null = null;
   #arrivalBuffer: { flush(): unknown } | null = null;
@@ -84,7 +86,8 @@ export class Control implements ControlApi {
 
   /** Brings back every stored app after a restart: routes, autoscaler, at least min replicas. */
   recover(): void {
-    for (const record of this.#deps.store.listApps()) {
+    for (const stored of this.#deps.store.listApps()) {
+      const record = { ...stored, spec: this.#parts.share(stored.spec) };
       const state = newAppState(record);
       state.servingRevision = record.revision;
       state.servingSpec = record.spec;
@@ -103,12 +106,12 @@ export class Control implements ControlApi {
 
   async deploy(rawSpecs: unknown[], opts: { defaultWorkdir?: string } = {}): Promise<DeployResult[]> {
     const specs = assertValidApps(rawSpecs, opts);
-    return specs.map((spec) => this.#deployOne(spec));
+    return specs.map((spec) => this.#deployOne(this.#parts.share(spec)));
   }
 
   #deployOne(spec: AppSpec): DeployResult {
     const now = this.#isoNow();
-    const hash = specHash(spec);
+    const hash = ownCopy(specHash(spec));
     const state = this.#apps.get(spec.name);
     const change = classifyChange(state?.record, spec, hash);
     const url = this.#url(spec.name);
@@ -315,7 +318,7 @@ export class Control implements ControlApi {
   replicaScale(name: string): { desired: number; ready: number } | undefined {
     const state = this.#apps.get(name);
     if (!state) return undefined;
-    return { desired: state.record.desiredState === "STOPPED" ? 0 : state.desired, ready: state.ready.size };
+    return { desired: state.record.desiredState === "STOPPED" ? 0 : state.desired, ready: state.ready.length };
   }
 
   /** Every replica count of an app, as its view shows them. */
@@ -356,7 +359,7 @@ export class Control implements ControlApi {
     const view = this.#status(state);
     const last = state.lastCondition;
     if (last && last.status === view.deploymentStatus && last.substate === view.substate) return;
-    state.lastCondition = { status: view.deploymentStatus, substate: view.substate };
+    state.lastCondition = conditionOf(view.deploymentStatus, view.substate);
     this.#deps.store.addCondition(state.record.name, {
       time: this.#isoNow(),
       status: view.deploymentStatus,
@@ -389,7 +392,7 @@ export class Control implements ControlApi {
       else if (r.state === "draining" || r.state === "stopping") draining++;
     }
     const desired = state.record.desiredState === "STOPPED" ? 0 : state.desired;
-    return { desired, ready: state.ready.size, starting, draining };
+    return { desired, ready: state.ready.length, starting, draining };
   }
 
   #view(state: AppState): AppView {
@@ -451,6 +454,14 @@ export class Control implements ControlApi {
   #isoNow(): string {
     return new Date(this.#deps.clock.now()).toISOString();
   }
+}
+
+/**
+ * A copy of an ASCII string that does not keep alive the string it was cut from (a 16-character hash
+ * sliced from a 64-character digest would hold all 64 for as long as the app lives).
+ */
+function ownCopy(text: string): string {
+  return Buffer.from(text, "latin1").toString("latin1");
 }
 
 function clamp(n: number, [min, max]: [number, number]): number {

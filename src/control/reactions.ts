@@ -11,7 +11,7 @@ import type { GatewayHooks } from "../gateway/types.js";
 import type { ReplicaInfo, RuntimeEvent, RuntimeHooks, StartPhases } from "../runtime/types.js";
 import type { ColdStart } from "../spec/types.js";
 import type { Store } from "../store/types.js";
-import type { AppState } from "./app-state.js";
+import { addReady, removeReady, type AppState } from "./app-state.js";
 import type { EventLog } from "./event-log.js";
 import { explainDecision } from "./explain.js";
 import type { ControlPorts } from "./ports.js";
@@ -38,7 +38,7 @@ export class Reactions {
     this.#d = deps;
     this.runtimeHooks = { onEvent: (e) => this.#onRuntime(e), drain: (r) => this.#drain(r) };
     this.scaleTarget = {
-      readyReplicas: (app) => this.#d.apps.get(app)?.ready.size ?? 0,
+      readyReplicas: (app) => this.#d.apps.get(app)?.ready.length ?? 0,
       setDesired: (decision) => this.#onDecision(decision),
     };
     this.gatewayHooks = {
@@ -119,7 +119,7 @@ export class Reactions {
         this.#onReady(state, e.replica, e.phases);
         break;
       case "replica-draining":
-        state.ready.delete(e.replica.id);
+        removeReady(state, e.replica.id);
         this.#d.events.emit(app, "ReplicaDraining", `Replica ${e.replica.id} draining`, { replica: e.replica.id }, e.replica.revision);
         break;
       case "replica-exited":
@@ -142,7 +142,7 @@ export class Reactions {
     const app = replica.app;
     const live = replica.revision === state.servingRevision || replica.revision === state.rollout?.revision;
     if (!live || !replica.endpoint) return;
-    state.ready.add(replica.id);
+    addReady(state, replica.id);
     const ports = this.#d.ports();
     ports.routes.addEndpoint(app, { id: replica.id, host: replica.endpoint.host, port: replica.endpoint.port, revision: replica.revision });
     if (state.trouble) {
@@ -186,7 +186,7 @@ export class Reactions {
   #onExited(state: AppState, e: Extract<RuntimeEvent, { type: "replica-exited" }>): void {
     const { replica } = e;
     const app = replica.app;
-    state.ready.delete(replica.id);
+    removeReady(state, replica.id);
     this.#d.ports().routes.removeEndpoint(app, replica.id);
     if (state.wake?.replica === replica.id && !state.wake.phases) state.wake.replica = null;
     const how = e.signal ? `signal ${e.signal}` : `code ${e.code}`;
