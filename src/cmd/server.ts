@@ -5,10 +5,12 @@
  * gateway's request metrics and the control plane, records the metrics history in the store and
  * renders `/metrics` for the API. The autoscaler reads the gateway's traffic through the
  * arrival recorder, which keeps each app's per-second arrivals in the store for `ebb advise`.
+ * It also sets the V8 flag the long-running server needs (tuneHeapForServing, below).
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { setFlagsFromString } from "node:v8";
 import { systemClock, type Clock } from "../kit/clock.js";
 import { EbbError } from "../kit/errors.js";
 import { once } from "../kit/lifecycle.js";
@@ -48,6 +50,7 @@ export interface ServerDeps {
 const tokenKey = "api.token";
 
 export async function startServer(config: Readonly<ServeConfig>, deps: ServerDeps): Promise<RunningServer> {
+  tuneHeapForServing();
   const clock = deps.clock ?? systemClock;
   const log = deps.log;
   mkdirSync(config.dataDir, { recursive: true });
@@ -172,4 +175,30 @@ function ensureToken(store: Store, dataDir: string): string {
   }
   writeFileSync(join(dataDir, "token"), token + "\n", { mode: 0o600 });
   return token;
+}
+
+let heapTuned = false;
+
+/**
+ * Turns V8's allocation-site pretenuring off for this process (idempotent); startServer calls it
+ * first. V8 "pretenures" an allocation site, allocating its objects straight in the old
+ * generation, once most objects from it have been seen to outlive young collections. The request
+ * path allocates from sites it shares with the rest of Node (a Timeout per request, a Buffer per
+ * socket read), and a burst of long-lived objects from them, as when thousands of replicas start
+ * at deploy with their timers and pipes, can get those sites tenured for the rest of the
+ * process's life. Each request's short-lived objects then land in the old generation, the young
+ * collections keep what those dead objects point to and promote it, and the old generation fills
+ * with garbage. Measured with 10,000 apps deployed against a server that never saw the burst
+ * (bench/heap-apps.mjs, V8's GC trace and sampling heap profiler): ~390 KB promoted per young
+ * collection instead of ~7 KB, the request path's Timeouts and socket-read Buffers outliving
+ * young collections, twice the young-collection time and ~10 % more CPU per proxied request.
+ * ebb's long-lived state is small and grows at the pace of deploys, so it gains little from
+ * pretenuring; with it off both servers spent the same CPU per request. V8 checks the flag
+ * whenever it gathers pretenuring feedback (at each young collection), so setting it at start,
+ * before any traffic or deploy, is enough.
+ */
+export function tuneHeapForServing(): void {
+  if (heapTuned) return;
+  heapTuned = true;
+  setFlagsFromString("--no-allocation-site-pretenuring");
 }
