@@ -11,14 +11,18 @@ import { start, stop, waitFor } from "./proc.mjs";
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const mainJs = join(root, "dist", "src", "cmd", "main.js");
 
-/** `config`: the server's YAML/JSON settings (autoscaler, gateway, runtime sections). */
-export async function startEbb(config = {}, { timed = false } = {}) {
+/**
+ * `config`: the server's YAML/JSON settings (autoscaler, gateway, runtime sections). `nodeArgs`
+ * go before the script (e.g. `--expose-gc` for heap snapshots of the timed harness).
+ */
+export async function startEbb(config = {}, { timed = false, nodeArgs = [] } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), "ebb-bench-"));
   const configFile = join(dataDir, "bench-config.json");
   writeFileSync(configFile, JSON.stringify(config));
-  const args = timed
+  const script = timed
     ? [join(root, "bench", "lib", "serve-timed.mjs"), dataDir, configFile]
     : [mainJs, "serve", "--port", "0", "--control-port", "0", "--data-dir", dataDir, "--config", configFile, "--log-level", "warn"];
+  const args = [...nodeArgs, ...script];
   const child = start(process.execPath, args, { ipc: timed, spawn: { cwd: dataDir } });
   const serverJson = join(dataDir, "server.json");
   await waitFor(() => existsSync(serverJson) || child.exitCode !== null, "ebb serve to start", 30_000);
@@ -90,9 +94,14 @@ export class Ebb {
 
   /** Asks the timed harness for its numbers (startEbb with timed: true only). */
   probe() {
+    return this.ask({ type: "probe" });
+  }
+
+  /** Sends the timed harness a message (serve-timed.mjs lists them) and resolves with its answer. */
+  ask(msg) {
     return new Promise((resolve) => {
       this.child.once("message", resolve);
-      this.child.send({ type: "probe" });
+      this.child.send(msg);
     });
   }
 

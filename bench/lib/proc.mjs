@@ -106,3 +106,31 @@ export function run(command, args, opts = {}) {
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+/**
+ * Resident memory of a process by kind of mapping (from /proc/<pid>/smaps), in bytes: `brk` (the
+ * [heap] segment of malloc), `anon` (anonymous mappings: V8's heap pages, malloc's mmapped chunks
+ * and thread arenas, thread stacks), `file` (the node binary, shared libraries, mapped files) and
+ * `other` ([stack], [vdso], ...). Null once the process is gone.
+ */
+export function rssByKind(pid) {
+  let text;
+  try {
+    text = readFileSync(`/proc/${pid}/smaps`, "utf8");
+  } catch {
+    return null;
+  }
+  const out = { brk: 0, anon: 0, file: 0, other: 0 };
+  let kind = "other";
+  for (const line of text.split("\n")) {
+    const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (head) {
+      const name = head[1].trim();
+      kind = name === "" ? "anon" : name === "[heap]" ? "brk" : name.startsWith("/") ? "file" : "other";
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss) out[kind] += Number(rss[1]) * 1024;
+  }
+  return out;
+}

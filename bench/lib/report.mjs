@@ -3,6 +3,8 @@
 // only the numbers come from the run.
 import { fmtInt, fmtMiB, fmtMs, fmtRatio, mark } from "./stats.mjs";
 
+const fmtKiB = (n) => `${(n / 1024).toFixed(n < 10 * 1024 ? 1 : 0)} KiB`;
+
 export function renderReport(r) {
   const m = r.machine;
   const out = [
@@ -111,22 +113,31 @@ function burstSection(b) {
 }
 
 function manySection(n) {
+  const perApp = (n.liveMany - n.liveOne) / n.idleApps;
   return [
     "## Many apps",
     "",
     `Two servers side by side: one with a single busy app, one with the same busy app plus ${fmtInt(n.idleApps)}`,
     "registered apps at min 0, deployed through the API in batches (each starts one replica at",
     `deploy, then scales to zero; all ${fmtInt(n.idleApps)} were deployed and at zero in ${n.deploySec.toFixed(0)} s). The busy app's`,
-    "throughput is measured on both, taking turns. The autoscaler tick is timed over ten ticks",
-    "with every idle app at zero (wall clock, and the process's CPU time during the tick).",
+    "throughput is measured on both, taking turns, with ebb's CPU time per request (from /proc, over",
+    "each run). The autoscaler's tick and telemetry's recording of a second are timed over ten",
+    "seconds with every idle app at zero (wall clock; CPU time for the tick), then /metrics is scraped",
+    "(its per-app gauges stay for 10 minutes after an app went idle, so every idle app still shows).",
+    "The live heap is read after a full garbage collection at the end; the heap in use before it",
+    "includes garbage.",
     "",
     "| | 1 app | 1 busy + idle apps |",
     "|---|---|---|",
     `| ebb's RSS | ${fmtMiB(n.rssOne)} | ${fmtMiB(n.rssMany)} |`,
     `| ebb's JS heap in use | ${fmtMiB(n.heapOne)} | ${fmtMiB(n.heapMany)} |`,
+    `| ebb's JS heap live (after a full GC) | ${fmtMiB(n.liveOne)} | ${fmtMiB(n.liveMany)} (${fmtInt(perApp)} B per idle app) |`,
     `| busy app, req/s (median) | ${fmtInt(n.rpsOne)} | ${fmtInt(n.rpsMany)} |`,
+    `| ebb's CPU per request (median) | ${n.cpuUsOne.toFixed(1)} µs | ${n.cpuUsMany.toFixed(1)} µs |`,
     `| autoscaler tick, median (CPU) | ${fmtMs(n.tickOne.medianMs)} (${fmtMs(n.tickOne.cpuMedianMs)}) | ${fmtMs(n.tickMany.medianMs)} (${fmtMs(n.tickMany.cpuMedianMs)}) |`,
     `| autoscaler tick, max of ten | ${fmtMs(n.tickOne.maxMs)} | ${fmtMs(n.tickMany.maxMs)} |`,
+    `| telemetry, recording a second, median (max) | ${fmtMs(n.secondOne.medianMs)} (${fmtMs(n.secondOne.maxMs)}) | ${fmtMs(n.secondMany.medianMs)} (${fmtMs(n.secondMany.maxMs)}) |`,
+    `| a /metrics scrape (median of three, client side) | ${fmtMs(n.scrapeOne.ms)}, ${fmtKiB(n.scrapeOne.bytes)} | ${fmtMs(n.scrapeMany.ms)}, ${fmtKiB(n.scrapeMany.bytes)} |`,
     "",
     "| target | figure | |",
     "|---|---|---|",
@@ -155,8 +166,12 @@ function methodNotes() {
     "  use more than the machine has, so every figure is a whole-system figure: a proxy that spends",
     "  less CPU per request leaves more to the app and to wrk.",
     "- Latency percentiles are wrk's (`--latency`). Memory is VmRSS from /proc. The many-apps",
-    "  servers run `bench/lib/serve-timed.mjs`, which builds ebb with the same `startServer` and",
-    "  configuration as `ebb serve` and only adds a timer around the autoscaler's tick.",
+    "  servers run `bench/lib/serve-timed.mjs` (with `--expose-gc`, for the live heap), which builds",
+    "  ebb with the same `startServer` and configuration as `ebb serve` and only adds timers around",
+    "  the autoscaler's tick and telemetry's second.",
+    "- Where the memory of many apps goes: `node bench/heap-apps.mjs [--apps N] [--heap]` deploys",
+    "  them into one server and prints RSS by kind of mapping, V8's heap, ebb's CPU profile under",
+    "  load, and with `--heap` the classes that grew per app between two heap snapshots.",
     "- To see where a proxy's time goes, run `ebb serve` under `node --cpu-prof` while wrk loads it;",
     "  for the kernel's share, `perf record -g -p <pid>`.",
     "",
