@@ -7,7 +7,7 @@
  * choice marked and the ways to apply it. Exit codes: 0 advised, 1 no recorded traffic or a
  * server error, 2 a usage error (SIM_OPTIONS_INVALID, naming the flag).
  */
-import { UsageError, parseArgs, stringFlag, type FlagSpecs, type ParsedArgs } from "../cli/args.js";
+import { stringFlag, type FlagSpecs } from "../cli/args.js";
 import type { ScalingPatch } from "../api/client.js";
 import { EbbError } from "../kit/errors.js";
 import { formatDuration, metricKind, metricTarget, type ScalingSpec } from "../spec/index.js";
@@ -24,7 +24,7 @@ import {
   type AdviseRun,
 } from "../sim/index.js";
 import { describeModel, periodLabel, readLiveInputs, type LiveInputs } from "./live-inputs.js";
-import { bad, distFlag, numberFlag, parseSince, simStyleCommand, simStyleHandler, type SimIo } from "./sim-flags.js";
+import { bad, distFlag, numberFlag, parseSince, parseSimArgs, simStyleCommand, simStyleHandler, type SimIo } from "./sim-flags.js";
 
 const flags: FlagSpecs = {
   since: { type: "string", value: "DURATION", description: "how much recorded traffic to replay, e.g. 24h or 7d (default and at most 7d)" },
@@ -127,17 +127,8 @@ function adviceText(live: LiveInputs, runs: AdviseRun[], advice: Advice, apiUrl:
 }
 
 async function run(argv: string[], io: SimIo): Promise<number> {
-  let p: ParsedArgs;
-  try {
-    p = parseArgs(argv, flags, "advise");
-  } catch (err) {
-    if (err instanceof UsageError) throw new EbbError("SIM_OPTIONS_INVALID", err.message);
-    throw err;
-  }
-  if (p.flags.help) {
-    io.stdout.write(usage);
-    return 0;
-  }
+  const p = parseSimArgs(argv, flags, "advise", usage, io);
+  if (p === null) return 0;
   if (p.positionals.length !== 1) {
     throw new EbbError("SIM_OPTIONS_INVALID", p.positionals.length === 0 ? "missing APP (the app's name)" : `unexpected argument '${p.positionals[1]}'`);
   }

@@ -5,7 +5,7 @@
  */
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
-import { stringFlag, type ParsedArgs } from "../cli/args.js";
+import { UsageError, parseArgs, stringFlag, type FlagSpecs, type ParsedArgs } from "../cli/args.js";
 import type { CommandHandler, OutputStream } from "../cli/command.js";
 import type { EbbClient } from "../api/client.js";
 import { EbbError, isEbbError } from "../kit/errors.js";
@@ -80,6 +80,23 @@ export interface SimIo {
   client?: () => EbbClient;
   /** ms epoch, for `--since`; default Date.now. */
   now?: () => number;
+}
+
+/**
+ * Reads a sim-style command line; a malformed one is SIM_OPTIONS_INVALID. Null after printing
+ * `usage` for --help (the command then exits 0).
+ */
+export function parseSimArgs(argv: string[], flags: FlagSpecs, command: string, usage: string, io: SimIo): ParsedArgs | null {
+  let p: ParsedArgs;
+  try {
+    p = parseArgs(argv, flags, command);
+  } catch (err) {
+    if (err instanceof UsageError) throw new EbbError("SIM_OPTIONS_INVALID", err.message);
+    throw err;
+  }
+  if (!p.flags.help) return p;
+  io.stdout.write(usage);
+  return null;
 }
 
 /**

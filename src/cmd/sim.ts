@@ -9,7 +9,7 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { autoscalerConfigProblems } from "../autoscaler/index.js";
-import { UsageError, parseArgs, stringFlag, type FlagSpecs, type ParsedArgs } from "../cli/args.js";
+import { stringFlag, type FlagSpecs, type ParsedArgs } from "../cli/args.js";
 import { loadManifest } from "../cli/manifest.js";
 import { EbbError } from "../kit/errors.js";
 import { assertValidApp, formatDuration, readDuration, specDefaults, type ScalingSpec } from "../spec/index.js";
@@ -33,7 +33,7 @@ import {
   type TraceFormat,
 } from "../sim/index.js";
 import { describeModel, readLiveInputs } from "./live-inputs.js";
-import { bad, distFlag, fileFlag, jsonFlag, numberFlag, parseSince, simStyleCommand, simStyleHandler, type SimIo } from "./sim-flags.js";
+import { bad, distFlag, fileFlag, jsonFlag, numberFlag, parseSince, parseSimArgs, simStyleCommand, simStyleHandler, type SimIo } from "./sim-flags.js";
 
 export type { SimIo };
 
@@ -138,17 +138,8 @@ function replayOptions(p: ParsedArgs, policy: Policy, seed: number): ReplayOptio
 }
 
 async function run(argv: string[], io: SimIo): Promise<number> {
-  let p: ParsedArgs;
-  try {
-    p = parseArgs(argv, flags, "sim");
-  } catch (err) {
-    if (err instanceof UsageError) throw new EbbError("SIM_OPTIONS_INVALID", err.message);
-    throw err;
-  }
-  if (p.flags.help) {
-    io.stdout.write(usage);
-    return 0;
-  }
+  const p = parseSimArgs(argv, flags, "sim", usage, io);
+  if (p === null) return 0;
   if (p.positionals.length > 0) throw new EbbError("SIM_OPTIONS_INVALID", `unexpected argument '${p.positionals[0]}'; the trace goes after --trace`);
   const seed = numberFlag(p, "seed", simDefaults.seed, Number.isInteger, "a whole number");
   const { source, notes, policy, traceLabel } = stringFlag(p, "from-app") === undefined ? await openFile(p, io, seed) : await openLive(p, io, seed);
