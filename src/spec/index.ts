@@ -9,6 +9,7 @@ export { specDefaults, specLimits, reservedEnv } from "./defaults.js";
 export { parseDuration, formatDuration, readDuration, type DurationRead } from "./duration.js";
 export { memoryBytes, formatMemory, readCpu, readMemory, type QuantityRead } from "./quantity.js";
 export { appHost, isDnsLabel, isHostName, specHash } from "./identity.js";
+export { commandWithPort } from "./command.js";
 export { problemRules, formatProblems, specInvalid, type Problem, type ProblemRule } from "./problem.js";
 export { suggestKey } from "./suggest.js";
 export { validateApp, type ValidateOptions, type ValidationResult } from "./validate.js";

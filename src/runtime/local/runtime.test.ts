@@ -47,6 +47,21 @@ test("a replica gets $PORT and the base environment under the spec's own", async
   }
 });
 
+test("$PORT in the command's arguments is the replica's port (a server that takes it as an argument)", async () => {
+  const h = startLocal();
+  try {
+    writeFileSync(join(h.apps.dir, "page.txt"), "from the argv port\n");
+    const spec = h.apps.spec("argv-port", "server", { command: ["python3", "-m", "http.server", "$PORT", "--bind", "127.0.0.1"] });
+    h.runtime.scale(spec, 1, 1);
+    const { replica } = await waitUntil("ready", () => h.ofType("replica-ready")[0]);
+    const { host, port } = replica.endpoint!;
+    assert.equal(await (await fetch(`http://${host}:${port}/page.txt`)).text(), "from the argv port\n");
+    assert.ok(h.runtime.logs("argv-port").some((l) => l.text.endsWith(`http.server ${port} --bind 127.0.0.1`)), "the log shows the argv run");
+  } finally {
+    await h.close();
+  }
+});
+
 test("output goes to a capped log file per replica, rotated once, and to a bounded tail", async () => {
   const h = startLocal({ logFileMaxBytes: 16 * 1024, logTailLines: 100 });
   try {

@@ -10,6 +10,7 @@ import type { Clock, Timer } from "../../kit/clock.js";
 import type { AppSpec } from "../../spec/types.js";
 import { LastItems } from "../policy.js";
 import type { ExitReason, ReplicaInfo } from "../types.js";
+import { commandWithPort } from "../../spec/command.js";
 import { memoryBytes } from "../../spec/quantity.js";
 import { formatBytes, requestOf, type Request } from "./capacity.js";
 import { CappedLogFile } from "./log-file.js";
@@ -145,8 +146,9 @@ export class ReplicaSlot {
       return this.#exited({ code: null, signal: null, spawnError: null });
     }
     this.port = port;
+    const argv = commandWithPort(this.spec.command, port);
     const proc = new ReplicaProcess({
-      argv: this.spec.command, cwd: this.spec.workdir, clock, stopGraceMs: config.stopGraceMs, lineMaxBytes: config.logLineMaxBytes,
+      argv, cwd: this.spec.workdir, clock, stopGraceMs: config.stopGraceMs, lineMaxBytes: config.logLineMaxBytes,
       env: { ...config.baseEnv, ...this.spec.env, PORT: String(port) },
       onLine: (stream, text) => {
         this.#lastLines.push(text);
@@ -159,7 +161,7 @@ export class ReplicaSlot {
     this.pid = proc.pid;
     this.#spawnAt = clock.now();
     registry.add({ pid: proc.pid, pgid: proc.pid, startTime: readStartTime(proc.pid), app: this.app, replica: this.id });
-    this.system(`started pid ${proc.pid} on port ${port}: ${this.spec.command.join(" ")}`);
+    this.system(`started pid ${proc.pid} on port ${port}: ${argv.join(" ")}`);
     this.#host = config.host;
     this.#probe = startReadinessProbe({
       clock, host: config.host, port, path: this.spec.readiness.path, timeoutMs: config.probeTimeoutMs,
