@@ -56,7 +56,7 @@ function lifecycle(name: "stop" | "start" | "delete", summary: string, descripti
       const client = ctx.client();
       if (name === "delete") {
         await client.delete(app);
-        ctx.io.stdout.write(`deleted ${app}: its replicas drain and stop, and its revisions and events are gone\n`);
+        ctx.io.stdout.write(`deleted ${app}: its replicas drain and stop, and its revisions, events and logs are gone\n`);
       } else {
         const view = name === "stop" ? await client.stop(app) : await client.start(app);
         const verb = name === "stop" ? "stopped" : "started";
