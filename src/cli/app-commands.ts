@@ -75,7 +75,7 @@ export const stopCommand = lifecycle(
 export const startCommand = lifecycle("start", "Start a stopped app again", "It starts at its minimum replicas (zero if min is 0).");
 export const deleteCommand = lifecycle(
   "delete",
-  "Delete an app with its revisions and events",
+  "Delete an app with its revisions, events and logs",
   "Asks no question: the app is drained and removed at once.",
 );
 
