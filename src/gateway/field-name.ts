@@ -5,9 +5,10 @@
  */
 
 /**
- * Whether `name` equals `lower` ignoring ASCII case. `lower` holds only lower-case letters and
- * '-'; `name` holds no control characters (the head readers refuse them), so setting bit 0x20
- * folds exactly the upper-case letters onto the characters compared.
+ * Whether `name` equals `lower` ignoring ASCII case. `lower` holds only lower-case letters, digits
+ * and '-'; `name` (a field name, or a value such as "100-continue") holds no control character but
+ * HTAB (the head readers refuse them), so setting bit 0x20 folds exactly the upper-case letters
+ * onto the characters compared (HTAB folds to ')').
  */
 export function nameIs(name: string, lower: string): boolean {
   const n = lower.length;
