@@ -188,7 +188,7 @@ export class ClientConnection implements FlowOwner {
     try {
       end = finder.find(buf, this.#pendingAt);
       if (end < 0) {
-        // The head's deadline starts at its first byte; one read whole in a read needs none.
+        // The head's deadline starts at its first byte; a head that arrives whole in one read needs none.
         if (this.#kept) this.deadline = this.#host.clock.now() + this.#host.headersTimeoutMs;
         this.#kept = false;
         this.#pending = finder.start === 0 ? buf : finder.start < buf.length ? buf.subarray(finder.start) : null;

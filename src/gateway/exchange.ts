@@ -1,7 +1,8 @@
 /**
  * One request's life in the gateway, from admission to the end of its answer, shared by plain
  * HTTP requests (http-exchange.ts) and Upgrade requests (tunnel-exchange.ts). It owns the
- * bookkeeping that must happen exactly once: the request deadline, the endpoint slot, leaving the wake queue, counting the request out; and the retry rule.
+ * bookkeeping that must happen exactly once: the request deadline, the endpoint slot, leaving
+ * the wake queue, counting the request out; and the retry rule.
  *
  * Retry rule: only a connect failure (`syscall: "connect"`: refused, unreachable, timed out) is
  * retried, because then no byte of the request reached the replica. Bodies are sent only once
