@@ -1,22 +1,17 @@
 /**
  * One request's life in the gateway, from admission to the end of its answer, shared by plain
  * HTTP requests (http-exchange.ts) and Upgrade requests (tunnel-exchange.ts). It owns the
- * bookkeeping that must happen exactly once: the request deadline, the endpoint slot, leaving
- * the wake queue, counting the request out; and the retry rule.
+ * bookkeeping that must happen exactly once: the request timer (on the gateway's Clock), the
+ * endpoint slot, leaving the wake queue, counting the request out; and the retry rule.
  *
  * Retry rule: only a connect failure (`syscall: "connect"`: refused, unreachable, timed out) is
  * retried, because then no byte of the request reached the replica. Bodies are sent only once
  * the connection is open, so a retry never replays a partly sent body. A reset after connecting
  * is never retried: the replica may have acted on the request.
- *
- * The request deadline is an entry in the gateway's TimerWheel (the exchange is the entry), not a
- * Node timer: nearly every request cancels it, and a Timeout per request was a visible cost in
- * profiles. It fires up to one wheel tick (100 ms) after `requestTimeoutMs`.
  */
-import type { Clock } from "../kit/clock.js";
+import type { Clock, Timer } from "../kit/clock.js";
 import type { EbbError } from "../kit/errors.js";
 import type { Logger } from "../kit/log.js";
-import type { TimerWheel, WheelEntry } from "../kit/timer-wheel.js";
 import type { AppRoute, Waiter } from "./app-route.js";
 import type { UpstreamEndpoint } from "./endpoint-set.js";
 import type { RequestHead } from "./forward-headers.js";
@@ -32,8 +27,6 @@ export interface ExchangeContext {
   readonly clock: Clock;
   readonly hooks: GatewayHooks;
   readonly log: Logger;
-  /** Where request deadlines wait. */
-  readonly deadlines: TimerWheel;
   /** True once close() or destroy() began: no retries, answers ask the client to close. */
   readonly closing: boolean;
   opened(): void;
@@ -50,19 +43,16 @@ export interface ClientExchange {
   answer(err: EbbError, opts?: AnswerOptions): void;
 }
 
-export abstract class Exchange implements Waiter, WheelEntry {
+export abstract class Exchange implements Waiter {
   prev: QueueNode | null = null;
   next: QueueNode | null = null;
   queued = false;
   wokeWait = false;
-  dueAt = 0;
-  wheelPrev: WheelEntry | null = null;
-  wheelNext: WheelEntry | null = null;
-  wheelSlot = -1;
   readonly arrivedAt: number;
   protected endpoint: UpstreamEndpoint | null = null;
   #attempts = 0;
   #dispatchedAt = 0;
+  #timer: Timer | null = null;
   #ended = false;
 
   constructor(
@@ -73,10 +63,10 @@ export abstract class Exchange implements Waiter, WheelEntry {
     this.arrivedAt = ctx.clock.now();
   }
 
-  /** Arms the request deadline and hands the request to its app's route. */
+  /** Arms the request timer and hands the request to its app's route. */
   start(): void {
     this.ctx.opened();
-    this.ctx.deadlines.add(this, this.arrivedAt + this.route.settings.requestTimeoutMs);
+    this.#timer = this.ctx.clock.setTimeout(this.#onTimeout, this.route.settings.requestTimeoutMs);
     this.route.admit(this);
   }
 
@@ -123,9 +113,10 @@ export abstract class Exchange implements Waiter, WheelEntry {
     }
   }
 
-  /** Cancels the request deadline (an upgraded connection is not bound by it). */
+  /** Stops the request timer (an upgraded connection is not bound by it). */
   protected disarm(): void {
-    this.ctx.deadlines.remove(this);
+    this.#timer?.cancel();
+    this.#timer = null;
   }
 
   protected releaseEndpoint(): void {
@@ -151,8 +142,8 @@ export abstract class Exchange implements Waiter, WheelEntry {
     this.ctx.closed();
   }
 
-  /** The request deadline passed (TimerWheel). */
-  onDue(): void {
+  #onTimeout = (): void => {
+    this.#timer = null;
     if (this.#ended) return;
     const seconds = this.route.settings.requestTimeoutMs / 1000;
     const details = { app: this.route.name, timeoutMs: this.route.settings.requestTimeoutMs };
@@ -163,7 +154,7 @@ export abstract class Exchange implements Waiter, WheelEntry {
     } else {
       this.answer(gatewayError("GATEWAY_REQUEST_TIMEOUT", `No replica of app "${this.route.name}" had a free slot within ${seconds} s`, details));
     }
-  }
+  };
 
   /** The error for a request that ran past its timeout after dispatch. */
   protected timeoutError(): EbbError {

@@ -11,7 +11,7 @@
  * (IncomingMessage, ServerResponse, the parser's callbacks) cost more per request than the rest
  * of the proxy (docs/performance.md). Client deadlines (head, idle keep-alive, lingering close)
  * are checked by one sweep on the gateway's Clock rather than a timer per request; each app's
- * `requestTimeoutMs` bounds a request once its head is read, through a timer wheel (kit/timer-wheel.ts).
+ * `requestTimeoutMs` bounds a request once its head is read.
  *
  * Lifecycle: `close()` stops accepting, answers waiting requests 503 GATEWAY_SHUTTING_DOWN, lets
  * in-flight requests finish (their answers close their connections), closes idle connections and
@@ -21,7 +21,6 @@ import { createServer, type AddressInfo, type Socket } from "node:net";
 import type { Clock, Timer } from "../kit/clock.js";
 import { once, type Closable } from "../kit/lifecycle.js";
 import type { Logger } from "../kit/log.js";
-import { TimerWheel } from "../kit/timer-wheel.js";
 import { createAdmission, shuttingDown } from "./admission.js";
 import { AppRoute, type RouteDeps } from "./app-route.js";
 import { ClientConnection, type ConnectionHost } from "./client-connection.js";
@@ -86,14 +85,11 @@ export function createGateway(options: GatewayOptions, hooks: GatewayHooks, deps
   const conns = new Set<ClientConnection>();
   const date = new DateField();
   let sweeper: Timer | null = null;
-  /** Request deadlines (exchange.ts), checked every 100 ms while requests are in flight. */
-  const deadlines = new TimerWheel(deps.clock, 100);
 
   const ctx: ExchangeContext = {
     clock: deps.clock,
     hooks,
     log,
-    deadlines,
     get closing() {
       return closing;
     },
@@ -164,7 +160,6 @@ export function createGateway(options: GatewayOptions, hooks: GatewayHooks, deps
     closeIdle();
     await serverClosed;
     sweeper?.cancel();
-    deadlines.destroy();
     for (const route of table.apps()) route.endpoints.destroy();
     log.info("gateway closed");
   });
@@ -193,7 +188,6 @@ export function createGateway(options: GatewayOptions, hooks: GatewayHooks, deps
       if (err) log.error("gateway destroyed", { err });
       if (server.listening) server.close();
       sweeper?.cancel();
-      deadlines.destroy();
       for (const conn of conns) conn.destroy();
       for (const t of tunnels) t.destroy();
       for (const route of table.apps()) {

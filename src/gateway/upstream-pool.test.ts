@@ -133,24 +133,3 @@ test("an idle connection the replica closes leaves the pool; an answer before th
   assert.equal(pool.idleCount, 0);
   body.destroy();
 });
-
-test("an idle connection closes after between idleTimeoutMs / 2 and idleTimeoutMs; one used in between stays", bounded, async (t) => {
-  const replica = await rawReplica(okAnswer);
-  t.mock.timers.enable({ apis: ["setInterval"] });
-  const pool = new UpstreamPool("127.0.0.1", replica.port, options);
-  t.after(() => (pool.destroy(), replica.server.close()));
-  const ask = async (): Promise<void> => {
-    const { sink, done } = collect();
-    pool.acquire().send(sink, "GET / HTTP/1.1\r\nHost: a\r\n\r\n", null, false, false);
-    await done;
-  };
-  await ask();
-  assert.equal(pool.idleCount, 1);
-  t.mock.timers.tick(2000); // first sweep: idle since before it, marked
-  await ask(); // used again: the mark is gone
-  t.mock.timers.tick(2000);
-  assert.equal(pool.openCount, 1, "used since the previous sweep: kept");
-  t.mock.timers.tick(2000);
-  await waitFor(() => pool.openCount === 0, "the idle connection to close");
-  assert.equal(pool.idleCount, 0);
-});

@@ -12,11 +12,8 @@
  *
  * Bounds: idle connections per replica at most `maxIdlePerReplica` (as node:http's Agent keeps
  * 256); busy ones at most the requests in flight to the replica. An idle connection is closed
- * after between `idleTimeoutMs` / 2 and `idleTimeoutMs` without traffic (below Node's 5 s server
- * default, so that the replica does not close it first): one timer per pool sweeps the idle
- * connections every `idleTimeoutMs` / 2 and closes those already idle at the previous sweep.
- * (`socket.setTimeout` on each connection did the same but re-armed a timer on every read and
- * write, a measurable cost per request.)
+ * after `idleTimeoutMs` without traffic, below Node's 5 s server default so that the replica
+ * does not close it first.
  */
 import { connect, type Socket } from "node:net";
 import { ResponseReader, type ResponseHandler } from "./response-reader.js";
@@ -64,8 +61,6 @@ export class UpstreamPool {
   readonly #idle: UpstreamConnection[] = [];
   readonly #all = new Set<UpstreamConnection>();
   #destroyed = false;
-  /** Runs while connections are idle; see the header. */
-  #sweeper: NodeJS.Timeout | null = null;
 
   constructor(readonly host: string, readonly port: number, readonly options: PoolOptions) {}
 
@@ -92,7 +87,6 @@ export class UpstreamPool {
   /** Closes every connection, busy ones included. */
   destroy(): void {
     this.#destroyed = true;
-    this.#stopSweeping();
     for (const conn of [...this.#all]) conn.destroy();
   }
 
@@ -100,22 +94,7 @@ export class UpstreamPool {
   release(conn: UpstreamConnection): void {
     if (this.#destroyed || this.#idle.length >= maxIdlePerReplica) return conn.destroy();
     conn.idle = true;
-    conn.idleSwept = false;
     this.#idle.push(conn);
-    this.#sweeper ??= setInterval(this.#sweep, Math.max(1, this.options.idleTimeoutMs / 2)).unref();
-  }
-
-  /** Closes the connections that were idle at the previous sweep too; stops when none is idle. */
-  #sweep = (): void => {
-    if (this.#idle.length === 0) return this.#stopSweeping();
-    const stale = this.#idle.filter((conn) => conn.idleSwept);
-    for (const conn of this.#idle) conn.idleSwept = true;
-    for (const conn of stale) conn.destroy();
-  };
-
-  #stopSweeping(): void {
-    if (this.#sweeper !== null) clearInterval(this.#sweeper);
-    this.#sweeper = null;
   }
 
   /** @internal The socket closed. */
@@ -129,8 +108,6 @@ export class UpstreamPool {
 
 export class UpstreamConnection implements ResponseHandler, BodySink {
   idle = false;
-  /** Idle when the pool last swept (its next sweep closes it). */
-  idleSwept = false;
   readonly #pool: UpstreamPool;
   readonly #socket: Socket;
   readonly #reader = new ResponseReader(this);
@@ -154,6 +131,7 @@ export class UpstreamConnection implements ResponseHandler, BodySink {
     socket.on("end", this.#onEnd);
     socket.on("error", this.#onError);
     socket.on("close", this.#onClose);
+    socket.on("timeout", this.#onIdleTimeout);
   }
 
   /**
@@ -251,6 +229,7 @@ export class UpstreamConnection implements ResponseHandler, BodySink {
     this.#connected = true;
     clearTimeout(this.#connectTimer!);
     this.#connectTimer = null;
+    this.#socket.setTimeout(this.#pool.options.idleTimeoutMs);
     if (this.#sink !== null) this.#write();
   };
 
@@ -302,5 +281,9 @@ export class UpstreamConnection implements ResponseHandler, BodySink {
     // Node's client calls a close before any answer a "socket hang up" (ECONNRESET).
     const err = this.#error ?? Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
     sink.onFail(err);
+  };
+
+  #onIdleTimeout = (): void => {
+    if (this.idle) this.#socket.destroy();
   };
 }
