@@ -24,6 +24,8 @@ import { WakeQueue, type QueueNode } from "./wake-queue.js";
 
 /** A request as the route sees it: something to dispatch, queue, or refuse. */
 export interface Waiter extends QueueNode {
+  /** When the request arrived, clock ms. */
+  readonly arrivedAt: number;
   /** Set when it queued while the app had no ready endpoint (it waits for a wake). */
   wokeWait: boolean;
   dispatch(ep: UpstreamEndpoint): void;
@@ -88,7 +90,7 @@ export class AppRoute {
    * waits for no event of its own, so new arrivals give it its next attempt.
    */
   admit(w: Waiter): void {
-    this.stats.arrive(this.deps.clock.now());
+    this.stats.arrive(w.arrivedAt);
     if (!this.changed) this.deps.touched(this);
     if (this.queue.length === 0) {
       const ep = this.endpoints.pick(this.settings.concurrencyLimit, null);

@@ -64,7 +64,7 @@ export class ClientConnection implements FlowOwner {
   #responded = false;
   #continueSent = false;
   #paused = false;
-  /** Idle after an answer, kept alive for the next request (its head's deadline starts at its first byte). */
+  /** Idle after an answer, kept alive for the next request; its deadline is still the idle one. */
   #kept = false;
   #pumping = false;
   #again = false;
@@ -160,8 +160,6 @@ export class ClientConnection implements FlowOwner {
   #onData = (chunk: Buffer): void => {
     if (this.#state !== State.Head && this.#state !== State.Request) return; // lingering: discarded
     if (this.#pending === null) {
-      if (this.#kept) this.deadline = this.#host.clock.now() + this.#host.headersTimeoutMs;
-      this.#kept = false;
       this.#pending = chunk;
       this.#pendingAt = 0;
     } else {
@@ -190,6 +188,9 @@ export class ClientConnection implements FlowOwner {
     try {
       end = finder.find(buf, this.#pendingAt);
       if (end < 0) {
+        // The head's deadline starts at its first byte; a head that arrives whole in one read needs none.
+        if (this.#kept) this.deadline = this.#host.clock.now() + this.#host.headersTimeoutMs;
+        this.#kept = false;
         this.#pending = finder.start === 0 ? buf : finder.start < buf.length ? buf.subarray(finder.start) : null;
         this.#pendingAt = 0;
         return;
@@ -205,6 +206,7 @@ export class ClientConnection implements FlowOwner {
 
   #begin(req: ParsedRequest): void {
     this.#state = State.Request;
+    this.#kept = false;
     this.#req = req;
     this.deadline = Infinity;
     this.#responded = false;

@@ -14,6 +14,7 @@
 import type { Socket } from "node:net";
 import type { Clock } from "../kit/clock.js";
 import type { EbbError } from "../kit/errors.js";
+import { nameIs } from "./field-name.js";
 import { downstreamResponseHeaders } from "./forward-headers.js";
 import type { ParsedRequest } from "./request-head.js";
 import { errorAnswer, type AnswerOptions } from "./respond.js";
@@ -155,19 +156,17 @@ export function responseHeadText(status: number, reason: string, raw: readonly s
       case 16:
       case 17:
       case 18:
-        if (isHopByHop(name.toLowerCase())) continue;
+        if (isHopByHop(name)) continue;
         break;
       case 4:
-        if (name.toLowerCase() === "date") hasDate = true;
+        if (nameIs(name, "date")) hasDate = true;
         break;
-      case 10: {
-        const lower = name.toLowerCase();
-        if (lower === "keep-alive") continue;
-        if (lower !== "connection") break;
+      case 10:
+        if (nameIs(name, "keep-alive")) continue;
+        if (!nameIs(name, "connection")) break;
         // A Connection field may name more fields to drop (RFC 9110 §7.6.1): the general path.
         if (namesFields(raw[i + 1]!)) return responseHeadText(status, reason, downstreamResponseHeaders(raw), hopLines, date);
         continue;
-      }
     }
     text += `${name}: ${raw[i + 1]}\r\n`;
   }
@@ -175,12 +174,13 @@ export function responseHeadText(status: number, reason: string, raw: readonly s
 }
 
 /** RFC 9110 §7.6.1 hop-by-hop fields other than Connection and Keep-Alive, and Proxy-Authenticate (§11.7.1). */
-function isHopByHop(lower: string): boolean {
-  return lower === "te" || lower === "upgrade" || lower === "trailer" || lower === "proxy-connection" || lower === "transfer-encoding" || lower === "proxy-authenticate";
+function isHopByHop(name: string): boolean {
+  return nameIs(name, "te") || nameIs(name, "upgrade") || nameIs(name, "trailer") || nameIs(name, "proxy-connection") || nameIs(name, "transfer-encoding") || nameIs(name, "proxy-authenticate");
 }
 
 /** Whether a Connection value lists anything beyond keep-alive / close / upgrade. */
 function namesFields(value: string): boolean {
+  if (nameIs(value, "keep-alive") || nameIs(value, "close")) return false; // the usual values, without a split
   for (const token of value.split(",")) {
     const option = token.trim().toLowerCase();
     if (option !== "" && option !== "keep-alive" && option !== "close" && option !== "upgrade") return true;

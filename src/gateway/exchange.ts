@@ -74,7 +74,7 @@ export abstract class Exchange implements Waiter {
     this.endpoint = ep;
     ep.inflight++;
     this.#attempts++;
-    this.#dispatchedAt = this.ctx.clock.now();
+    if (this.wokeWait) this.#dispatchedAt = this.ctx.clock.now(); // only firstByte() reads it
     this.connect(ep);
   }
 

@@ -8,6 +8,7 @@
  * Proxy-Authorization / Proxy-Authenticate, which belong to the proxy hop (RFC 9110 §11.7).
  * Bodies are re-framed on each hop: a chunked request is sent on as chunked.
  */
+import { nameIs } from "./field-name.js";
 
 export interface RequestHead {
   /** The Host field as sent ("" when absent). */
@@ -29,15 +30,31 @@ export interface RequestHead {
 export function readRequestHead(raw: readonly string[]): RequestHead {
   const head: RequestHead = { host: "", authorization: null, hasBody: false, chunked: false, upgrade: null, forwardedFor: null, connectionListed: null };
   for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
     const value = raw[i + 1]!;
-    switch (raw[i]!.toLowerCase()) {
-      case "host": head.host = value; break;
-      case "authorization": head.authorization = value; break;
-      case "content-length": if (value !== "0") head.hasBody = true; break;
-      case "transfer-encoding": head.hasBody = true; head.chunked = true; break;
-      case "upgrade": head.upgrade = value; break;
-      case "x-forwarded-for": head.forwardedFor = head.forwardedFor === null ? value : `${head.forwardedFor}, ${value}`; break;
-      case "connection": head.connectionListed = listedFields(value, head.connectionListed); break;
+    // By length first: most names then need no comparison at all.
+    switch (name.length) {
+      case 4:
+        if (nameIs(name, "host")) head.host = value;
+        break;
+      case 7:
+        if (nameIs(name, "upgrade")) head.upgrade = value;
+        break;
+      case 10:
+        if (nameIs(name, "connection")) head.connectionListed = listedFields(value, head.connectionListed);
+        break;
+      case 13:
+        if (nameIs(name, "authorization")) head.authorization = value;
+        break;
+      case 14:
+        if (value !== "0" && nameIs(name, "content-length")) head.hasBody = true;
+        break;
+      case 15:
+        if (nameIs(name, "x-forwarded-for")) head.forwardedFor = head.forwardedFor === null ? value : `${head.forwardedFor}, ${value}`;
+        break;
+      case 17:
+        if (nameIs(name, "transfer-encoding")) head.hasBody = head.chunked = true;
+        break;
     }
   }
   return head;
@@ -70,6 +87,38 @@ function isHopByHop(lower: string): boolean {
   }
 }
 
+/**
+ * Whether a request field stays off the replica's hop: hop-by-hop fields, the X-Forwarded-* the
+ * gateway sets itself, Expect (answered by the gateway), Authorization when it was ebb's token.
+ * Compared by length first, without a lower-cased copy of each name.
+ */
+function dropOnTheWayUp(name: string, stripAuthorization: boolean): boolean {
+  switch (name.length) {
+    case 2:
+      return nameIs(name, "te");
+    case 6:
+      return nameIs(name, "expect");
+    case 7:
+      return nameIs(name, "upgrade") || nameIs(name, "trailer");
+    case 10:
+      return nameIs(name, "connection") || nameIs(name, "keep-alive");
+    case 13:
+      return stripAuthorization && nameIs(name, "authorization");
+    case 15:
+      return nameIs(name, "x-forwarded-for");
+    case 16:
+      return nameIs(name, "proxy-connection") || nameIs(name, "x-forwarded-host");
+    case 17:
+      return nameIs(name, "transfer-encoding") || nameIs(name, "x-forwarded-proto");
+    case 18:
+      return nameIs(name, "proxy-authenticate");
+    case 19:
+      return nameIs(name, "proxy-authorization");
+    default:
+      return false;
+  }
+}
+
 export interface ForwardOptions {
   /** Drop Authorization: the token was ebb's, checked by the gateway, not the app's. */
   stripAuthorization: boolean;
@@ -90,17 +139,7 @@ export function upstreamRequestHeaders(raw: readonly string[], head: RequestHead
   const listed = head.connectionListed;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
-    const lower = name.toLowerCase();
-    if (isHopByHop(lower) || (listed !== null && listed.includes(lower))) continue;
-    switch (lower) {
-      case "x-forwarded-for":
-      case "x-forwarded-proto":
-      case "x-forwarded-host":
-      case "expect":
-        continue;
-      case "authorization":
-        if (opts.stripAuthorization) continue;
-    }
+    if (dropOnTheWayUp(name, opts.stripAuthorization) || (listed !== null && listed.includes(name.toLowerCase()))) continue;
     out.push(name, raw[i + 1]!);
   }
   out.push("X-Forwarded-For", head.forwardedFor === null ? opts.clientIp : `${head.forwardedFor}, ${opts.clientIp}`);

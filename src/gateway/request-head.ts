@@ -11,6 +11,7 @@
  * other than chunked) and GATEWAY_HTTP_VERSION_UNSUPPORTED (505: a major version other than 1).
  */
 import type { EbbError } from "../kit/errors.js";
+import { nameIs } from "./field-name.js";
 import { gatewayError } from "./respond.js";
 
 export const enum BodyKind {
@@ -125,20 +126,20 @@ export function parseRequestHead(text: string, limits: RequestLimits): ParsedReq
     raw.push(name, value);
     switch (name.length) {
       case 4:
-        if (name.toLowerCase() !== "host") break;
+        if (!nameIs(name, "host")) break;
         // RFC 9112 §3.2: exactly one Host, with a valid value.
         if (hostAt >= 0) throw badRequest("The request has more than one Host field");
         if (!hostValue.test(value)) throw badRequest(`Invalid Host ${JSON.stringify(value.slice(0, 80))}`);
         hostAt = raw.length - 1;
         break;
       case 6:
-        if (minor === 1 && name.toLowerCase() === "expect" && value.toLowerCase() === "100-continue") req.expectContinue = true;
+        if (minor === 1 && nameIs(name, "expect") && nameIs(value, "100-continue")) req.expectContinue = true;
         break;
       case 7:
-        if (name.toLowerCase() === "upgrade") upgradeField = true;
+        if (nameIs(name, "upgrade")) upgradeField = true;
         break;
       case 10:
-        if (name.toLowerCase() !== "connection") break;
+        if (!nameIs(name, "connection")) break;
         for (const option of value.toLowerCase().split(",")) {
           const o = option.trim();
           if (o === "close") closeOption = true;
@@ -147,14 +148,14 @@ export function parseRequestHead(text: string, limits: RequestLimits): ParsedReq
         }
         break;
       case 14:
-        if (name.toLowerCase() !== "content-length") break;
+        if (!nameIs(name, "content-length")) break;
         // RFC 9112 §6.3 rule 5: a list or a repeated field cannot be trusted to frame the body.
         if (length >= 0) throw badRequest("The request has more than one Content-Length field");
         if (!digits.test(value)) throw badRequest(`Invalid Content-Length ${JSON.stringify(value.slice(0, 40))}`);
         length = Number(value);
         break;
       case 17:
-        if (name.toLowerCase() === "transfer-encoding") codings = codings === null ? value : `${codings},${value}`;
+        if (nameIs(name, "transfer-encoding")) codings = codings === null ? value : `${codings},${value}`;
         break;
     }
   }
