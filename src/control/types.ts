@@ -66,6 +66,22 @@ export interface Overview {
   traffic: Record<string, AppTraffic>;
 }
 
+/**
+ * What changed in the overview since the previous message of an overview stream: the views of
+ * the apps that are new or changed (whole), the traffic entries that changed, and the names of
+ * the apps deleted. A name is never both in `apps` and in `removed`; an app new to the reader
+ * always has its `traffic` entry. `applyOverviewDelta` (api/overview-delta.ts) turns the
+ * overview it follows into the overview of `time`.
+ */
+export interface OverviewDelta {
+  /** ms epoch of the snapshot it brings the reader to. */
+  time: number;
+  apps: AppSummary[];
+  /** By app name: only the entries that changed. */
+  traffic: Record<string, AppTraffic>;
+  removed: string[];
+}
+
 /** A log line or an event, interleaved in `ebb logs`. */
 export type LogEntry = ({ kind: "log" } & LogLine) | ({ kind: "event" } & EbbEvent);
 
