@@ -193,6 +193,12 @@ export class Control implements ControlApi {
     return [...this.#apps.values()].map((s) => this.#summary(s));
   }
 
+  /** One app's view without its conditions, or undefined: what the overview's deltas carry. */
+  summary(name: string): AppSummary | undefined {
+    const state = this.#apps.get(name);
+    return state && this.#summary(state);
+  }
+
   listApps(): AppView[] {
     return [...this.#apps.values()].map((s) => this.#view(s));
   }
