@@ -100,7 +100,11 @@ export class FakeFleet implements FleetPort {
     return [...this.counts.keys()].map((name) => fakeView(name, this.counts.get(name)!));
   }
 
+  /** How many times summary() was called. */
+  summaryReads = 0;
+
   summary(app: string): AppView | undefined {
+    this.summaryReads++;
     const c = this.counts.get(app);
     return c && fakeView(app, c);
   }

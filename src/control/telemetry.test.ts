@@ -167,10 +167,12 @@ test("overview deltas: 10,000 idle apps and one busy one; each second carries on
   telemetry.subscribeOverview((u) => updates.push(u));
   assert.equal(start.apps.length, 10_001);
   const readsBefore = fleet.scaleReads;
+  const summariesBefore = fleet.summaryReads;
   for (let s = 0; s < 3; s++) {
     gateway.record("busy", 200, 7, 5);
     clock.advance(1000);
   }
+  assert.equal(fleet.summaryReads - summariesBefore, 3, "one view built per second: the busy app's");
   assert.equal(updates.length, 3);
   // The fake fleet's views do not follow requests (no lastRequestAt): after the first update,
   // which carries the touched apps whole, only the busy app's traffic moves.
