@@ -4,13 +4,15 @@
  * EbbErrors with the server's code; a server that cannot be reached is SERVER_UNREACHABLE with a
  * hint. The CLI and the console import ebb's types and errors from here.
  */
-import type { ArrivalCount, DeployResult, EventFilter, LogEntry, MetricSample, Overview, ScalingPatch } from "../control/types.js";
+import type { ArrivalCount, DeployResult, EventFilter, LogEntry, MetricSample, Overview, OverviewDelta, ScalingPatch } from "../control/types.js";
 import { EbbError } from "../kit/errors.js";
 import type { AppView, EbbEvent } from "../spec/types.js";
-import { readSse } from "./sse-reader.js";
+import { applyOverviewDelta } from "./overview-delta.js";
+import { readSse, type SseMessage } from "./sse-reader.js";
 
 export { EbbError, isEbbError } from "../kit/errors.js";
-export type { AppTraffic, ArrivalCount, ControlApi, DeployResult, EventFilter, LogEntry, MetricSample, Overview, ScalingPatch } from "../control/types.js";
+export { applyOverviewDelta } from "./overview-delta.js";
+export type { AppTraffic, ArrivalCount, ControlApi, DeployResult, EventFilter, LogEntry, MetricSample, Overview, OverviewDelta, ScalingPatch } from "../control/types.js";
 export type { LogLine } from "../runtime/types.js";
 export type { AppSummary, AppView, EbbEvent, EventType } from "../spec/types.js";
 
@@ -51,7 +53,10 @@ export interface EbbClient {
   arrivals(name: string, range?: { from?: number; to?: number }): Promise<ArrivalCount[]>;
   /** Every app with its traffic over the last ~10 s. */
   overview(): Promise<Overview>;
-  /** The overview now, then once a second. Ends on abort. */
+  /**
+   * The overview now, then once a second: whole overviews, each the previous one with the
+   * server's delta applied (the stream sends what changed). Ends on abort.
+   */
   streamOverview(signal?: AbortSignal): AsyncIterable<Overview>;
   /** Live events, after the stored ones newer than `after` (an event id). Ends on abort. */
   streamEvents(opts?: { app?: string; after?: number }, signal?: AbortSignal): AsyncIterable<EbbEvent>;
@@ -85,7 +90,7 @@ export function createClient(opts: ClientOptions): EbbClient {
   const json = async <T>(method: string, path: string, body?: unknown): Promise<T> => (await (await call(method, path, body)).json()) as T;
   const app = (name: string): string => `/api/v1/apps/${encodeURIComponent(name)}`;
 
-  async function* stream(path: string, event: string, signal: AbortSignal | undefined, maxEventChars?: number): AsyncGenerator<unknown> {
+  async function* messages(path: string, signal: AbortSignal | undefined, maxEventChars?: number): AsyncGenerator<SseMessage> {
     let res: Response;
     try {
       res = await call("GET", path, undefined, signal);
@@ -95,13 +100,26 @@ export function createClient(opts: ClientOptions): EbbClient {
     }
     if (!res.body) return;
     try {
-      for await (const message of readSse(res.body, signal, maxEventChars)) {
-        if (message.event === event) yield JSON.parse(message.data);
-      }
+      yield* readSse(res.body, signal, maxEventChars);
     } catch (err) {
       if (signal?.aborted) return;
       if (err instanceof EbbError) throw err;
       throw new EbbError("SERVER_UNREACHABLE", `lost the stream from ebb at ${baseUrl} (${causeOf(err)})`, { url: baseUrl }, { cause: err });
+    }
+  }
+
+  async function* stream(path: string, event: string, signal: AbortSignal | undefined): AsyncGenerator<unknown> {
+    for await (const message of messages(path, signal)) if (message.event === event) yield JSON.parse(message.data);
+  }
+
+  /** Whole overviews from `overview` events, with each `overview-delta` applied to the last. */
+  async function* overviews(signal: AbortSignal | undefined): AsyncGenerator<Overview> {
+    let current: Overview | null = null;
+    for await (const message of messages("/api/v1/overview/stream", signal, overviewMaxChars)) {
+      if (message.event === "overview") current = JSON.parse(message.data) as Overview;
+      else if (message.event === "overview-delta" && current) current = applyOverviewDelta(current, JSON.parse(message.data) as OverviewDelta);
+      else continue;
+      yield current;
     }
   }
 
@@ -121,13 +139,13 @@ export function createClient(opts: ClientOptions): EbbClient {
     appMetrics: (name, range = {}) => json<AppMetrics>("GET", `${app(name)}/metrics${query(range)}`),
     arrivals: async (name, range = {}) => (await json<{ arrivals: ArrivalCount[] }>("GET", `${app(name)}/arrivals${query(range)}`)).arrivals,
     overview: () => json<Overview>("GET", "/api/v1/overview"),
-    streamOverview: (signal) => stream("/api/v1/overview/stream", "overview", signal, overviewMaxChars) as AsyncIterable<Overview>,
+    streamOverview: (signal) => overviews(signal),
     streamEvents: (o = {}, signal) => stream(`/api/v1/events/stream${query(o)}`, "ebb-event", signal) as AsyncIterable<EbbEvent>,
     streamLogs: (name, o = {}, signal) => stream(`${app(name)}/logs/stream${query(o)}`, "ebb-log", signal) as AsyncIterable<LogEntry>,
   };
 }
 
-/** An overview carries every app's view: about 1 KB each, so 10,000 apps make some 10 MB. */
+/** A whole overview carries every app's view: about 1 KB each, so 10,000 apps make some 10 MB. */
 const overviewMaxChars = 64 * 1024 * 1024;
 
 function query(params: Record<string, string | number | undefined>): string {

@@ -4,8 +4,11 @@
  * validator (only `name` and `command` are checked), and lets a test push events and log lines,
  * see how many live subscribers there are, and script what follows a deploy. Metric samples
  * (`recordSamples`, kept in a memory store and aggregated as the real one does) and per-app
- * traffic (`setTraffic`) and recorded arrivals (`recordArrivals`) are set by the test; `publishOverview()` sends one overview to every
- * overview subscriber, as the real server does each second.
+ * traffic (`setTraffic`) and recorded arrivals (`recordArrivals`) are set by the test;
+ * `publishOverview()` sends every overview subscriber what changed since its previous update, as
+ * the real server does each second. The fake finds the changes by comparing each app's JSON with
+ * what the subscriber last got, the simple way; the real one is told what changed
+ * (control/telemetry-overview.ts).
  */
 import type {
   AppTraffic,
@@ -17,6 +20,8 @@ import type {
   LogEntry,
   MetricsRange,
   Overview,
+  OverviewDelta,
+  OverviewUpdate,
   ScalingPatch,
 } from "../control/types.js";
 import { EbbError } from "../kit/errors.js";
@@ -41,7 +46,8 @@ export class FakeControl implements ControlApi {
   readonly #logs: LogEntry[] = [];
   readonly #eventSubs = new Set<(e: EbbEvent) => void>();
   readonly #logSubs = new Map<(e: LogEntry) => void, string>();
-  readonly #overviewSubs = new Set<(o: Overview) => void>();
+  /** Per subscriber, each app's [view, traffic] JSON as it last got them. */
+  readonly #overviewSubs = new Map<(u: OverviewUpdate) => void, Map<string, [string, string]>>();
   readonly #traffic = new Map<string, AppTraffic>();
   readonly #history: Store = createMemoryStore();
   readonly #opts: FakeControlOptions;
@@ -158,8 +164,8 @@ export class FakeControl implements ControlApi {
     return { time: this.#now(), apps, traffic: Object.fromEntries(apps.map((a) => [a.name, this.#traffic.get(a.name) ?? idle])) };
   }
 
-  subscribeOverview(fn: (overview: Overview) => void): () => void {
-    this.#overviewSubs.add(fn);
+  subscribeOverview(fn: (update: OverviewUpdate) => void): () => void {
+    this.#overviewSubs.set(fn, jsonByApp(this.overview()));
     return () => void this.#overviewSubs.delete(fn);
   }
 
@@ -178,10 +184,18 @@ export class FakeControl implements ControlApi {
     this.#traffic.set(name, traffic);
   }
 
-  /** Sends the current overview to every overview subscriber; returns it. */
-  publishOverview(): Overview {
+  /**
+   * Sends every overview subscriber what changed since its previous update (with `whole`, a null
+   * delta: the update the real server sends when only a whole overview will do); returns the
+   * overview now.
+   */
+  publishOverview(opts: { whole?: boolean } = {}): Overview {
     const overview = this.overview();
-    for (const fn of [...this.#overviewSubs]) fn(overview);
+    const now = jsonByApp(overview);
+    for (const [fn, before] of [...this.#overviewSubs]) {
+      this.#overviewSubs.set(fn, now);
+      fn({ delta: opts.whole ? null : diffOverview(before, now, overview), full: () => overview });
+    }
     return overview;
   }
 
@@ -283,4 +297,21 @@ function fillSpec(raw: Record<string, unknown>, defaultWorkdir: string): AppSpec
     resources: { cpu: 0.25, memory: "256Mi" },
     domains: [],
   };
+}
+
+function jsonByApp(o: Overview): Map<string, [string, string]> {
+  return new Map(o.apps.map((a) => [a.name, [JSON.stringify(a), JSON.stringify(o.traffic[a.name])]]));
+}
+
+/** The delta from `before` to `now` (both from jsonByApp), `overview` being `now`'s overview. */
+function diffOverview(before: Map<string, [string, string]>, now: Map<string, [string, string]>, overview: Overview): OverviewDelta {
+  const delta: OverviewDelta = { time: overview.time, apps: [], traffic: {}, removed: [] };
+  for (const app of overview.apps) {
+    const [view, traffic] = now.get(app.name)!;
+    const was = before.get(app.name);
+    if (was?.[0] !== view) delta.apps.push(app);
+    if (was?.[1] !== traffic) delta.traffic[app.name] = overview.traffic[app.name]!;
+  }
+  for (const name of before.keys()) if (!now.has(name)) delta.removed.push(name);
+  return delta;
 }

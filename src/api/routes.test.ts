@@ -1,9 +1,9 @@
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { ManualClock } from "../kit/clock.js";
-import type { Overview } from "../control/types.js";
+import type { Overview, OverviewDelta } from "../control/types.js";
 import type { MetricSample } from "../store/types.js";
-import { createClient, type EbbClient } from "./client.js";
+import { applyOverviewDelta, createClient, type EbbClient } from "./client.js";
 import { startFakeApi, waitFor, type FakeApi } from "./fake-api.js";
 
 const now = 1_700_000_400_000;
@@ -157,34 +157,83 @@ test("overview stream with 1,500 apps: each overview is larger than the stream b
   }
 });
 
-test("overview stream: a client that does not read skips overviews instead of piling them up", async () => {
+/** Reads SSE blocks from a raw response body: `next()` resolves the next `{ event, data }`. */
+function sseBlocks(res: Response) {
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  return {
+    async next(): Promise<{ event: string; data: string }> {
+      for (;;) {
+        const end = text.indexOf("\n\n");
+        if (end >= 0) {
+          const block = text.slice(0, end);
+          text = text.slice(end + 2);
+          const event = /^event: (.*)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (event !== undefined && data !== undefined) return { event, data };
+          continue;
+        }
+        const { value, done } = await reader.read();
+        if (done) throw new Error("stream ended");
+        text += decoder.decode(value, { stream: true });
+      }
+    },
+    cancel: () => reader.cancel().catch(() => {}),
+  };
+}
+
+test("overview stream: a whole overview, then deltas carrying only what changed", async () => {
+  const ac = new AbortController();
+  await api.control.deploy([{ name: "other", command: ["x"] }]);
+  const blocks = sseBlocks(await api.call("/api/v1/overview/stream", { signal: ac.signal }));
+  const first = await blocks.next();
+  assert.equal(first.event, "overview");
+  assert.deepEqual((JSON.parse(first.data) as Overview).apps.map((a) => a.name).sort(), ["other", "web"]);
+  await waitFor("the subscription", () => api.control.overviewSubscribers === 1);
+  api.control.setTraffic("other", { rps: 7, inflight: 0, p50Ms: 1, p99Ms: 2 });
+  api.control.publishOverview();
+  const second = await blocks.next();
+  assert.equal(second.event, "overview-delta");
+  const delta = JSON.parse(second.data) as OverviewDelta;
+  assert.deepEqual({ apps: delta.apps.map((a) => a.name), traffic: Object.keys(delta.traffic), removed: delta.removed }, { apps: [], traffic: ["other"], removed: [] });
+  await api.control.delete("other");
+  api.control.publishOverview();
+  const third = JSON.parse((await blocks.next()).data) as OverviewDelta;
+  assert.deepEqual(third.removed, ["other"]);
+  ac.abort();
+  await blocks.cancel();
+});
+
+test("overview stream: a client that does not read gets the deltas merged, none lost and none piling up", async () => {
   const big = await startFakeApi({ server: { streamBufferBytes: 64 * 1024 } });
   try {
-    await big.control.deploy(Array.from({ length: 1500 }, (_, i) => ({ name: `app-${i}`, command: ["x"] })));
+    const names = Array.from({ length: 1500 }, (_, i) => `app-${i}`);
+    await big.control.deploy(names.map((name) => ({ name, command: ["x"] })));
     const ac = new AbortController();
-    const res = await big.call("/api/v1/overview/stream", { signal: ac.signal });
+    const blocks = sseBlocks(await big.call("/api/v1/overview/stream", { signal: ac.signal }));
     await waitFor("the subscription", () => big.control.overviewSubscribers === 1);
-    // 20 more overviews of about 1.3 MB each while the client reads nothing: far more than the
-    // socket buffers hold, so most must be skipped, and the stream must stay open.
-    for (let i = 0; i < 20; i++) big.control.publishOverview();
-    const reader = res.body!.getReader();
-    let text = "";
-    let received = 0;
-    const readMore = async (): Promise<boolean> => {
-      const { value, done } = await reader.read();
-      if (!done) text += new TextDecoder().decode(value);
-      received = (text.match(/\nevent: overview\n/g) ?? []).length;
-      return !done;
-    };
-    // Read until a fresh overview (published after the backlog drained) has fully arrived.
-    await waitFor("the subscription after reading", () => big.control.overviewSubscribers === 1);
-    while (received < 2) await readMore();
-    const before = received;
-    big.control.publishOverview();
-    while (received < before + 1 || !text.endsWith("\n\n")) await readMore();
-    assert.ok(received <= 10, `${received} of 22 overviews arrived; those published while the client was behind should be skipped`);
+    // 20 publications, each moving every app's traffic (about 150 KB of delta each), while the
+    // client reads nothing: far more than the socket buffers hold, and none may be dropped.
+    for (let i = 1; i <= 20; i++) {
+      for (const name of names) big.control.setTraffic(name, { rps: i, inflight: 0, p50Ms: null, p99Ms: null });
+      big.control.publishOverview();
+    }
+    const first = await blocks.next();
+    assert.equal(first.event, "overview");
+    let overview = JSON.parse(first.data) as Overview;
+    let events = 1;
+    while (overview.traffic["app-0"]!.rps !== 20 || overview.traffic["app-1499"]!.rps !== 20) {
+      const { event, data } = await blocks.next();
+      assert.equal(event, "overview-delta");
+      overview = applyOverviewDelta(overview, JSON.parse(data) as OverviewDelta);
+      events++;
+    }
+    assert.ok(events <= 5, `${events} events for 21 publications: the deltas a slow reader missed should be merged`);
+    assert.ok(Object.values(overview.traffic).every((t) => t.rps === 20));
+    assert.equal(overview.apps.length, 1500);
     ac.abort();
-    await reader.cancel().catch(() => {});
+    await blocks.cancel();
   } finally {
     await big.close();
   }

@@ -10,6 +10,7 @@ import { EbbError } from "../kit/errors.js";
 import type { MetricSpec } from "../spec/types.js";
 import { arrivalsRange } from "./arrivals-range.js";
 import { metricsRange } from "./metrics-range.js";
+import { OverviewFeed } from "./overview-feed.js";
 import { intParam, objectBody, onlyKeys, readJsonBody, stringParam } from "./request.js";
 import type { SseStreams } from "./sse.js";
 
@@ -161,15 +162,17 @@ function streamLogs(ctx: ApiContext, input: RouteInput): undefined {
 }
 
 /**
- * One overview at once, then one per second as the control plane publishes them. Each replaces
- * the last, so a client still reading one skips the next instead of queueing it.
+ * One whole overview at once, then what changed, once a second as the control plane publishes
+ * it (overview-feed.ts: a reader that falls behind gets the deltas merged, or a whole overview).
+ * The first overview is read in the same turn as the subscription, as the deltas expect.
  */
 function streamOverview(ctx: ApiContext, input: RouteInput): undefined {
   const first = ctx.control.overview();
   const stream = openStream(ctx, input);
-  stream.sendSnapshot("overview", first);
+  const feed = new OverviewFeed(stream);
+  feed.begin(first);
   try {
-    stream.onClose(ctx.control.subscribeOverview((o) => void stream.sendSnapshot("overview", o)));
+    stream.onClose(ctx.control.subscribeOverview((update) => feed.push(update)));
   } catch (err) {
     stream.close();
     throw err;

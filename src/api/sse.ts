@@ -64,15 +64,19 @@ export class SseStream {
    * previous snapshot has left (a larger one, an overview of a thousand apps, is written whole);
    * otherwise it is skipped, and the client gets a later, fresher one. A stream thus holds at most
    * one snapshot beyond the bound, and a client that has not taken it by the next heartbeat is
-   * cut off as a slow reader. Returns whether it was sent.
+   * cut off as a slow reader. Returns whether it was sent; `onSent` runs once a sent snapshot
+   * has been handed to the socket (the moment a caller holding back data may try again).
    */
-  sendSnapshot(event: string, data: unknown): boolean {
+  sendSnapshot(event: string, data: unknown, onSent?: () => void): boolean {
     if (this.#closed) return false;
     const text = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
     const fits = this.#res.writableLength + Buffer.byteLength(text) <= this.#opts.maxBufferedBytes;
     if (!fits && this.#snapshotsPending > 0) return false;
     this.#snapshotsPending++;
-    this.#res.write(text, () => void this.#snapshotsPending--);
+    this.#res.write(text, (err) => {
+      this.#snapshotsPending--;
+      if (!err && !this.#closed) onSent?.();
+    });
     return true;
   }
 

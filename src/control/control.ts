@@ -17,7 +17,7 @@ import type { AppSpec, AppSummary, AppView, EbbEvent, ReplicaCounts } from "../s
 import type { AppRecord, MetricSample, Store } from "../store/types.js";
 import type { LogLine } from "../runtime/types.js";
 import type { RouteSettings } from "../gateway/types.js";
-import type { ArrivalCount, ArrivalRange, ControlApi, DeployResult, EventFilter, LogEntry, MetricsRange, Overview, ScalingPatch } from "./types.js";
+import type { ArrivalCount, ArrivalRange, ControlApi, DeployResult, EventFilter, LogEntry, MetricsRange, Overview, OverviewUpdate, ScalingPatch } from "./types.js";
 import type { ControlConfig, ControlPorts } from "./ports.js";
 import { conditionOf, newAppState, type AppState } from "./app-state.js";
 import { changedFields, classifyChange } from "./classify.js";
@@ -193,6 +193,12 @@ export class Control implements ControlApi {
     return [...this.#apps.values()].map((s) => this.#summary(s));
   }
 
+  /** One app's view without its conditions, or undefined: what the overview's deltas carry. */
+  summary(name: string): AppSummary | undefined {
+    const state = this.#apps.get(name);
+    return state && this.#summary(state);
+  }
+
   listApps(): AppView[] {
     return [...this.#apps.values()].map((s) => this.#view(s));
   }
@@ -310,7 +316,7 @@ export class Control implements ControlApi {
     return this.#requireTelemetry().overview();
   }
 
-  subscribeOverview(fn: (overview: Overview) => void): () => void {
+  subscribeOverview(fn: (update: OverviewUpdate) => void): () => void {
     return this.#requireTelemetry().subscribeOverview(fn);
   }
 

@@ -100,6 +100,20 @@ export class FakeFleet implements FleetPort {
     return [...this.counts.keys()].map((name) => fakeView(name, this.counts.get(name)!));
   }
 
+  /** How many times summary() was called. */
+  summaryReads = 0;
+
+  summary(app: string): AppView | undefined {
+    this.summaryReads++;
+    const c = this.counts.get(app);
+    return c && fakeView(app, c);
+  }
+
+  /** Forgets the app (a test emits its Deleted event). */
+  remove(app: string): void {
+    this.counts.delete(app);
+  }
+
   /** How many times replicaScale() was called. */
   scaleReads = 0;
 

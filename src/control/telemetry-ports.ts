@@ -20,6 +20,8 @@ export interface RequestMetricsPort {
 /** The control plane as telemetry sees it. */
 export interface FleetPort {
   listSummaries(): AppSummary[];
+  /** One app's view without its conditions, as listSummaries has it; undefined for an unknown app. */
+  summary(app: string): AppSummary | undefined;
   /** Desired and ready replicas of an app, O(1); undefined for an unknown app. */
   replicaScale(app: string): { desired: number; ready: number } | undefined;
   /** Every replica count of an app (asks the runtime); undefined for an unknown app. */

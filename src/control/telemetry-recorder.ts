@@ -17,6 +17,11 @@
  * Deleted event, or an app missing from a full read, forgets it.
  * It also keeps the last `trafficWindowSec` seconds with requests per app (the overview's rps
  * and percentiles), each app's last finished request, and compacts the history once a minute.
+ *
+ * For the overview's deltas it remembers which apps a second looked at (`takeTouched`): the apps
+ * sampled, whose traffic figures or view may have moved, plus the apps with requests still in
+ * their traffic window, whose rps and percentiles change as those seconds age out even when
+ * nothing else happens. Every other app's figures stayed as they were.
  */
 import type { Clock, Timer } from "../kit/clock.js";
 import type { Logger } from "../kit/log.js";
@@ -72,6 +77,11 @@ export class SampleRecorder {
   /** Apps with an event since the last second; at most maxApps, past it the next read is full. */
   readonly #flagged = new Set<string>();
   #fullRead = true;
+  /** Apps with a slot in their traffic window: their figures change as the window moves. */
+  readonly #windowed = new Set<string>();
+  /** Apps looked at since the last takeTouched(); at most maxApps, past it every app counts as touched. */
+  #touched = new Set<string>();
+  #touchedAll = false;
   #timer: Timer | null = null;
   #compactTimer: Timer | null = null;
   #lastSecond = -1;
@@ -138,6 +148,17 @@ export class SampleRecorder {
     return this.#tracks.get(app)?.lastFinishedAt ?? null;
   }
 
+  /**
+   * The apps whose traffic figures (or, having been sampled, their view) may have changed since
+   * the previous call, or "all" when more than `maxApps` did. Clears the set.
+   */
+  takeTouched(): ReadonlySet<string> | "all" {
+    const touched = this.#touchedAll ? "all" : this.#touched;
+    this.#touched = new Set();
+    this.#touchedAll = false;
+    return touched;
+  }
+
   /** ms epoch of the last second the app had replicas, requests or a cold start, or null. */
   lastAwakeAt(app: string): number | null {
     return this.#tracks.get(app)?.lastAwakeAt ?? null;
@@ -184,12 +205,38 @@ export class SampleRecorder {
     others(this.#d.events.pendingApps());
     this.#flagged.clear();
     if (full) for (const [app, t] of this.#tracks) if (t.seen !== tick) this.#forget(app);
+    this.#moveWindows(second);
     if (samples.length > 0) this.#d.history.recordSamples(samples);
     return true;
   }
 
+  /**
+   * Marks the apps with requests in their window as touched (their rps and percentiles move with
+   * the window) and lets go of those whose last slot has aged out, after one more mark for the
+   * drop to zero. Costs the apps with requests in the last `trafficWindowSec` seconds.
+   */
+  #moveWindows(second: number): void {
+    const oldest = second - this.#d.config.trafficWindowSec + 1;
+    for (const app of this.#windowed) {
+      this.#touch(app);
+      const window = this.#tracks.get(app)?.window;
+      while (window && window.length > 0 && window[0]!.second < oldest) window.shift();
+      if (!window || window.length === 0) this.#windowed.delete(app);
+    }
+  }
+
+  #touch(app: string): void {
+    if (this.#touchedAll) return;
+    if (this.#touched.size < this.#d.config.maxApps) this.#touched.add(app);
+    else {
+      this.#touchedAll = true;
+      this.#touched.clear();
+    }
+  }
+
   /** One app's sample of the second; `m` is null when the gateway counted nothing new for it. */
   #sampleOf(app: string, m: AppRequestMetrics | null, second: number, tick: number): MetricSample | null {
+    this.#touch(app);
     let track = this.#tracks.get(app);
     const requests = m === null ? 0 : m.duration.count - (track?.prevCount ?? 0);
     const inflight = m?.inflight ?? 0;
@@ -224,6 +271,7 @@ export class SampleRecorder {
       track.prevErrors = allErrors;
       track.lastFinishedAt = (second + 1) * 1000;
       track.window.push({ second, requests: finished, buckets });
+      this.#windowed.add(app);
     }
     const oldest = second - this.#d.config.trafficWindowSec + 1;
     while (track.window.length > 0 && track.window[0]!.second < oldest) track.window.shift();
@@ -235,6 +283,7 @@ export class SampleRecorder {
   #forget(app: string): void {
     this.#tracks.delete(app);
     this.#awake.delete(app);
+    this.#windowed.delete(app);
   }
 
   /** The app's state, made from its current reading when `m` is given (the start's baseline). */

@@ -1,7 +1,9 @@
 /**
  * Telemetry: what ebb tells about its apps' traffic, as the Prometheus exposition (/metrics),
  * the per-second metrics history (the console's charts) and the overview (`ebb top`, the
- * console's apps list, once a second). It reads the gateway's request metrics and the control
+ * console's apps list, once a second). Subscribers to the overview get, each second, only what
+ * changed (telemetry-overview.ts), so a publication costs the apps that were active, not the
+ * apps registered; a whole overview is built on request (`overview()`, `update.full()`). It reads the gateway's request metrics and the control
  * plane's apps and events through narrow ports (telemetry-ports.ts), so it can be tested with a
  * ManualClock, fakes and the memory store; cmd/ wires the real parts.
  *
@@ -13,11 +15,12 @@ import { EbbError } from "../kit/errors.js";
 import type { Closable } from "../kit/lifecycle.js";
 import type { Logger } from "../kit/log.js";
 import type { MetricsHistory } from "../store/types.js";
-import type { AppTraffic, Overview } from "./types.js";
+import type { AppTraffic, Overview, OverviewDelta, OverviewUpdate } from "./types.js";
 import { EventFigures } from "./telemetry-events.js";
 import { renderMetrics } from "./telemetry-metrics.js";
 import { resolveTelemetryConfig, type FleetPort, type ProcessPort, type RequestMetricsPort, type TelemetryConfig } from "./telemetry-ports.js";
 import { SampleRecorder } from "./telemetry-recorder.js";
+import { OverviewChanges } from "./telemetry-overview.js";
 
 export interface TelemetryDeps {
   clock: Clock;
@@ -32,7 +35,7 @@ export interface TelemetryDeps {
 /** What the control plane asks of telemetry (Control.attachTelemetry). */
 export interface TelemetryView {
   overview(): Overview;
-  subscribeOverview(fn: (overview: Overview) => void): () => void;
+  subscribeOverview(fn: (update: OverviewUpdate) => void): () => void;
   /** ms epoch by which the app's last request had finished, or null. */
   lastRequestAt(app: string): number | null;
 }
@@ -42,7 +45,10 @@ export class Telemetry implements TelemetryView, Closable {
   readonly #config: Readonly<TelemetryConfig>;
   readonly #events: EventFigures;
   readonly #recorder: SampleRecorder;
-  readonly #subscribers = new Set<(o: Overview) => void>();
+  readonly #changes: OverviewChanges;
+  readonly #subscribers = new Set<(u: OverviewUpdate) => void>();
+  /** Subscribers that joined since the last publication: their first delta is every touched app. */
+  readonly #newcomers = new Set<(u: OverviewUpdate) => void>();
   #unsubscribe: (() => void) | null = null;
   #closed = false;
 
@@ -50,6 +56,7 @@ export class Telemetry implements TelemetryView, Closable {
     this.#d = deps;
     this.#config = resolveTelemetryConfig(options);
     this.#events = new EventFigures(this.#config.coldStartBucketsSec, this.#config.maxApps);
+    this.#changes = new OverviewChanges(this.#config.maxApps);
     this.#recorder = new SampleRecorder({
       clock: deps.clock,
       log: deps.log,
@@ -67,6 +74,7 @@ export class Telemetry implements TelemetryView, Closable {
     this.#unsubscribe = this.#d.fleet.subscribeEvents((e) => {
       this.#events.observe(e);
       this.#recorder.observe(e);
+      this.#changes.observe(e);
     });
     this.#recorder.start();
   }
@@ -97,13 +105,21 @@ export class Telemetry implements TelemetryView, Closable {
     return { time: this.#d.clock.now(), apps, traffic };
   }
 
-  /** Calls fn after every recorded second with a fresh overview; returns the unsubscribe function. */
-  subscribeOverview(fn: (overview: Overview) => void): () => void {
+  /**
+   * Calls fn after every recorded second with what changed since the subscriber's previous update,
+   * or since the `overview()` it read in the same turn as subscribing; returns the unsubscribe
+   * function.
+   */
+  subscribeOverview(fn: (update: OverviewUpdate) => void): () => void {
     if (this.#subscribers.size >= this.#config.maxSubscribers) {
       throw new EbbError("API_TOO_MANY_STREAMS", `too many overview subscribers (${this.#config.maxSubscribers}); close one and retry`);
     }
     this.#subscribers.add(fn);
-    return () => void this.#subscribers.delete(fn);
+    this.#newcomers.add(fn);
+    return () => {
+      this.#subscribers.delete(fn);
+      this.#newcomers.delete(fn);
+    };
   }
 
   lastRequestAt(app: string): number | null {
@@ -127,19 +143,40 @@ export class Telemetry implements TelemetryView, Closable {
     this.#unsubscribe?.();
     this.#unsubscribe = null;
     this.#subscribers.clear();
+    this.#newcomers.clear();
   }
 
-  /** One overview for every subscriber; built only when someone listens. */
+  /**
+   * One publication for every subscriber: the changed apps for those that had the previous one,
+   * every touched app for newcomers. Without subscribers it only lets go of what was touched.
+   */
   #publish(): void {
-    if (this.#subscribers.size === 0) return;
-    const overview = this.overview();
+    const touched = this.#recorder.takeTouched();
+    if (this.#subscribers.size === 0) {
+      this.#changes.reset();
+      return;
+    }
+    const fleet = this.#d.fleet;
+    const reads = { summary: (app: string) => fleet.summary(app), traffic: (app: string) => this.#recorder.traffic(app) };
+    const next = this.#changes.next(touched, reads, this.#d.clock.now());
+    let whole: Overview | null = null;
+    let handedOut = false;
+    const full = (): Overview => {
+      if (handedOut) throw new Error("OverviewUpdate.full() called after its publication; it would not match the deltas that follow");
+      return (whole ??= this.overview());
+    };
+    const update = (delta: OverviewDelta | null): OverviewUpdate => ({ delta, full });
+    const forRegulars = update(next?.changed ?? null);
+    const forNewcomers = update(next?.touched ?? null);
     for (const fn of [...this.#subscribers]) {
       try {
-        fn(overview);
+        fn(this.#newcomers.has(fn) ? forNewcomers : forRegulars);
       } catch (err) {
         this.#subscribers.delete(fn);
         this.#d.log.warn("overview subscriber failed; dropped", { err });
       }
     }
+    this.#newcomers.clear();
+    handedOut = true;
   }
 }

@@ -66,6 +66,38 @@ export interface Overview {
   traffic: Record<string, AppTraffic>;
 }
 
+/**
+ * What changed in the overview since the previous message of an overview stream: the views of
+ * the apps that are new or changed (whole), the traffic entries that changed, and the names of
+ * the apps deleted. A name is never both in `apps` and in `removed`; an app new to the reader
+ * always has its `traffic` entry. `applyOverviewDelta` (api/overview-delta.ts) turns the
+ * overview it follows into the overview of `time`.
+ */
+export interface OverviewDelta {
+  /** ms epoch of the snapshot it brings the reader to. */
+  time: number;
+  apps: AppSummary[];
+  /** By app name: only the entries that changed. */
+  traffic: Record<string, AppTraffic>;
+  removed: string[];
+}
+
+/**
+ * One second's publication of the overview, as each subscriber gets it. A subscriber starts from
+ * `overview()` read in the same synchronous turn as `subscribeOverview`; each update's delta
+ * then brings that overview to the update's time.
+ */
+export interface OverviewUpdate {
+  /** What changed since the subscriber's previous update (or its starting overview); null when only a whole overview will do. */
+  delta: OverviewDelta | null;
+  /**
+   * The whole overview as of this update, built on the first call and shared by every
+   * subscriber. Only valid while the update is being handed out (it throws afterwards), so that
+   * a whole overview always matches the deltas that follow it.
+   */
+  full(): Overview;
+}
+
 /** A log line or an event, interleaved in `ebb logs`. */
 export type LogEntry = ({ kind: "log" } & LogLine) | ({ kind: "event" } & EbbEvent);
 
@@ -98,6 +130,9 @@ export interface ControlApi {
   arrivals(name: string, range: ArrivalRange): ArrivalCount[];
   /** Every app with its recent traffic, now. */
   overview(): Overview;
-  /** The overview once a second; returns the unsubscribe function. */
-  subscribeOverview(fn: (overview: Overview) => void): () => void;
+  /**
+   * The overview's changes once a second (OverviewUpdate), for a subscriber that read
+   * `overview()` in the same synchronous turn; returns the unsubscribe function.
+   */
+  subscribeOverview(fn: (update: OverviewUpdate) => void): () => void;
 }

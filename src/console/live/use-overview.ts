@@ -1,6 +1,8 @@
 /**
  * The apps and their live traffic, shared by every page: one overview stream (a message per
- * second) for the whole console. Against a server without the overview stream it falls back
+ * second) for the whole console. The server sends only what changed each second; the API
+ * client applies it (applyOverviewDelta), so each message here is a whole overview in which the
+ * apps that did not change are the same objects as in the previous one. Against a server without the overview stream it falls back
  * to the app list plus the events stream, reloading the list (at most every `reloadGapMs`)
  * when an event arrives, and shows no traffic figures.
  */
