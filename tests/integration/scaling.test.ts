@@ -5,6 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import type { AppSummary } from "../../src/spec/types.js";
 import { app, printed, slowServer, startEbb, until } from "./harness.js";
 
 test("a request to an app at zero succeeds, and the app is at zero again scaledownAfter after it finished", async () => {
@@ -39,6 +40,15 @@ test("a request to an app at zero succeeds, and the app is at zero again scaledo
 test("50 concurrent slow requests to a [0,5] app with a concurrency target of 2 all succeed, scale it out to 5 and back to zero", async () => {
   const ebb = await startEbb();
   try {
+    // The live overview (a whole one, then deltas) follows the whole lifecycle below; at the end
+    // it must show what a fresh read shows, so no change was left out of a delta.
+    const watching = new AbortController();
+    let live: AppSummary | undefined;
+    const watched = (async () => {
+      for await (const o of ebb.client.streamOverview(watching.signal)) live = o.apps.find((a) => a.name === "burst");
+    })().catch((err: unknown) => {
+      if (!watching.signal.aborted) throw err;
+    });
     const dir = ebb.writeApp("burst", { "server.mjs": slowServer });
     await ebb.client.deploy([app("burst", dir, { scaling: { replicas: [0, 5], scaledownAfter: 2, metric: { concurrency: 2 } } })]);
     await ebb.waitForEvent("burst", (e) => e.type === "ReplicaExited");
@@ -57,6 +67,10 @@ test("50 concurrent slow requests to a [0,5] app with a concurrency target of 2 
     await ebb.waitForEvent("burst", (e) => e.type === "ScaledToZero" && Date.parse(e.time) > started);
     await until(async () => (await ebb.client.getApp("burst")).status.substate === "SCALED_TO_ZERO", 15_000, "every replica drained and stopped");
     assert.deepEqual((await ebb.client.getApp("burst")).status.replicas, { desired: 0, ready: 0, starting: 0, draining: 0 });
+    const { conditions: _, ...fresh } = await ebb.client.getApp("burst");
+    await until(() => live !== undefined && JSON.stringify(live) === JSON.stringify(fresh), 5000, `the live overview to match a fresh read: ${JSON.stringify(fresh.status)}`);
+    watching.abort();
+    await watched;
   } finally {
     await ebb.close();
   }
