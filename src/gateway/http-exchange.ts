@@ -87,6 +87,10 @@ export class HttpExchange extends Exchange implements ResponseSink, ClientExchan
     return false;
   }
 
+  holdsPieces(): boolean {
+    return this.conn.out.socket.writableLength > 0;
+  }
+
   onReadDone(): void {
     this.conn.out.flushHead();
   }

@@ -136,3 +136,21 @@ test("the head reports the body's length: known, unknown (-1), or none for HEAD,
   }
   assert.deepEqual(lengths, [5, -1, -1, 0, 0]);
 });
+
+test("bytes kept between pushes (a head or a chunk-size line cut short) are copied: the caller reuses its buffer", () => {
+  const { r, seen } = reader();
+  const text = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n";
+  // One buffer for every read, as the replica's connection does: each push overwrites the last.
+  const buf = Buffer.alloc(text.length);
+  // Cut in the status line, a field, the chunk-size line, the data, the CRLF after it, the last chunk.
+  let at = 0;
+  for (const cut of [10, 30, 48, 51, 56, 59, text.length]) {
+    const n = buf.write(text.slice(at, cut), 0, "latin1");
+    r.push(buf.subarray(0, n));
+    buf.fill(0x78); // what a next read would leave there
+    at = cut;
+  }
+  assert.equal(seen.head?.status, 200);
+  assert.equal(seen.body, "hello");
+  assert.equal(seen.completions, 1);
+});

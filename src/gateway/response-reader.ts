@@ -161,7 +161,7 @@ export class ResponseReader {
     const end = chunk.indexOf(crlfcrlf, at);
     if (end < 0) {
       if (chunk.length - at > responseHeadMaxBytes) throw new ResponseError(`response head over ${responseHeadMaxBytes} bytes`);
-      this.#pending = chunk.subarray(at);
+      this.#pending = Buffer.from(chunk.subarray(at)); // a copy: the caller may reuse `chunk`
       return -1;
     }
     if (end - at > responseHeadMaxBytes) throw new ResponseError(`response head over ${responseHeadMaxBytes} bytes`);
@@ -269,7 +269,7 @@ export class ResponseReader {
 
   #keep(chunk: Buffer, at: number, max: number, what: string): number {
     if (chunk.length - at > max) throw new ResponseError(`${what} too long`);
-    this.#pending = chunk.subarray(at);
+    this.#pending = Buffer.from(chunk.subarray(at));
     return -1;
   }
 }

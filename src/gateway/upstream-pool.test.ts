@@ -37,6 +37,7 @@ function collect(): { sink: ResponseSink; done: Promise<Outcome> } {
     onComplete: (tail) => d.resolve({ ...out, body: out.body + (tail?.toString() ?? "") }),
     onFail: (err) => d.resolve({ ...out, error: err }),
     onReadDone: () => {},
+    holdsPieces: () => false, // each piece is copied into a string
   };
   return { sink, done: d.promise };
 }
@@ -132,4 +133,40 @@ test("an idle connection the replica closes leaves the pool; an answer before th
   await waitFor(() => pool.openCount === 0, "the connection with a half-sent body to be closed");
   assert.equal(pool.idleCount, 0);
   body.destroy();
+});
+
+test("pieces a sink still holds are not overwritten by the next read; pieces it let go are", bounded, async (t) => {
+  // The connection reads into one buffer and reuses it unless the sink still holds a piece read
+  // into it (as the gateway does while a piece waits on a full client socket).
+  let replicaSocket: Socket | null = null;
+  const replica = await rawReplica((socket, received) => {
+    replicaSocket = socket;
+    if (received.endsWith("\r\n\r\n")) socket.write("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n");
+  });
+  const pool = new UpstreamPool("127.0.0.1", replica.port, options);
+  t.after(() => (pool.destroy(), replica.server.close()));
+  for (const holds of [true, false]) {
+    const pieces: Buffer[] = [];
+    const done = deferred();
+    let headRead = false;
+    const sink: ResponseSink = {
+      onHead: () => void (headRead = true),
+      onBody: (chunk) => (pieces.push(chunk), true), // kept as it is, not copied
+      onComplete: (tail) => (tail !== null && pieces.push(tail), done.resolve()),
+      onFail: (err) => assert.fail(`the answer failed: ${err.message}`),
+      onReadDone: () => {},
+      holdsPieces: () => holds,
+    };
+    pool.acquire().send(sink, "GET / HTTP/1.1\r\n\r\n", null, false, false);
+    for (const part of ["aaa", "bbb", "ccc"]) {
+      await waitFor(() => headRead, "the answer's head");
+      const before = pieces.length;
+      replicaSocket!.write(part);
+      if (part !== "ccc") await waitFor(() => pieces.length > before, `the piece ${part}`);
+    }
+    await done.promise;
+    const text = pieces.map((p) => p.toString()).join();
+    // Let go of, a piece's bytes are those of a later read: the buffer was reused.
+    assert.equal(text, holds ? "aaa,bbb,ccc" : "ccc,ccc,ccc");
+  }
 });
