@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+import { createServer as createTcpServer, type AddressInfo } from "node:net";
 import { request, type IncomingMessage } from "node:http";
 import { bounded, deferred, errorOf, inflightOf, queuedOf, refusedPort, route, send, startGateway, startUpstream, waitFor } from "./test-servers.js";
 
@@ -250,4 +251,65 @@ test("request timeout: 504 GATEWAY_REQUEST_TIMEOUT before the response starts; d
   await started.promise;
   h.clock.advance(2000);
   assert.equal(await cut, false);
+});
+
+test("an answer read through a slow client arrives intact: reused read buffers never overwrite bytes still queued", bounded, async (t) => {
+  const h = await startGateway();
+  // Small pieces, a few ms apart, so each read from the replica is small; the client does not
+  // read at first, so the gateway's socket to it fills and small writes queue (under Node's
+  // high-water mark, so the replica is not paused and the gateway keeps reading into its buffer).
+  const pieces = Array.from({ length: 1000 }, () => randomBytes(15 * 1024));
+  const data = Buffer.concat(pieces);
+  const up = await startUpstream((_req, res) => {
+    res.writeHead(200, { "content-length": String(data.length) });
+    let i = 0;
+    const next = (): void => {
+      if (i === pieces.length) return void res.end();
+      res.write(pieces[i++]);
+      setTimeout(next, 1);
+    };
+    next();
+  });
+  t.after(async () => (await h.close(), await up.close()));
+  h.gw.upsertApp(route("slow-reader"));
+  h.gw.addEndpoint("slow-reader", up.endpoint("slow-reader-1"));
+
+  const got = await new Promise<Buffer>((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port: h.port, headers: { host: "slow-reader.localhost" }, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.pause();
+      setTimeout(() => res.resume(), 3000);
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve(Buffer.concat(chunks)));
+    });
+    req.on("error", reject).end();
+  });
+  assert.equal(got.length, data.length);
+  assert.ok(got.equals(data), "the bytes the client got are the bytes the replica sent");
+});
+
+test("an answer without a length ends when the replica closes the connection, with every byte", bounded, async (t) => {
+  const h = await startGateway();
+  const body = randomBytes(300 * 1024);
+  const replica = createTcpServer((socket) => {
+    socket.once("data", () => {
+      socket.write("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n");
+      socket.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => replica.listen(0, "127.0.0.1", resolve));
+  t.after(async () => (await h.close(), await new Promise((resolve) => replica.close(resolve))));
+  h.gw.upsertApp(route("closer"));
+  h.gw.addEndpoint("closer", { id: "closer-1", host: "127.0.0.1", port: (replica.address() as AddressInfo).port, revision: 1 });
+
+  const got = await new Promise<{ status: number; body: Buffer }>((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port: h.port, headers: { host: "closer.localhost" }, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks) }));
+    });
+    req.on("error", reject).end();
+  });
+  assert.equal(got.status, 200);
+  assert.ok(got.body.equals(body));
 });
