@@ -2,32 +2,12 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { AppTraffic, Overview, OverviewDelta } from "../control/types.js";
 import type { AppSummary } from "../spec/types.js";
+import { testAppSummary } from "../spec/test-views.js";
 import { applyOverviewDelta, deltaSize, mergeOverviewDeltas } from "./overview-delta.js";
 
 /** A summary whose only varying part is its message, enough to tell versions apart. */
 function app(name: string, message = "ok"): AppSummary {
-  return {
-    name,
-    url: `http://${name}.localhost:8080`,
-    spec: {
-      name,
-      command: ["node", "s.js"],
-      workdir: "/",
-      env: {},
-      scaling: { replicas: [0, 1], scaledownAfter: 300, metric: { concurrency: 100 } },
-      timeouts: { request: 300, startup: 300 },
-      readiness: { path: null },
-      requiresAuth: false,
-      resources: { cpu: 0.25, memory: "256Mi" },
-      domains: [],
-    },
-    specHash: "0000000000000000",
-    revision: 1,
-    desiredState: "ACTIVE",
-    status: { deploymentStatus: "ACTIVE", substate: null, message, revision: 1, replicas: { desired: 0, ready: 0, starting: 0, draining: 0 }, lastColdStart: null, lastRequestAt: null },
-    createdAt: new Date(0).toISOString(),
-    updatedAt: new Date(0).toISOString(),
-  };
+  return testAppSummary(name, { message });
 }
 
 const idle: AppTraffic = { rps: 0, inflight: 0, p50Ms: null, p99Ms: null };

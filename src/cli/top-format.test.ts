@@ -2,43 +2,18 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { AppView, Overview } from "../api/client.js";
 import { ansi, formatAgo, formatLatency, formatRps, topFrame, topRows, topSnapshot } from "./top-format.js";
+import { testAppView } from "../spec/test-views.js";
 
 const now = Date.parse("2025-03-01T14:02:07.000Z");
 
 function view(name: string, over: { ready?: number; desired?: number; substate?: AppView["status"]["substate"]; cold?: { at: number; totalMs: number } } = {}): AppView {
-  return {
-    name,
-    url: `http://${name}.localhost:8080`,
-    spec: {
-      name,
-      command: ["node", "s.js"],
-      workdir: "/srv",
-      env: {},
-      scaling: { replicas: [0, 3], scaledownAfter: 300, metric: { concurrency: 100 } },
-      timeouts: { request: 300, startup: 300 },
-      readiness: { path: null },
-      requiresAuth: false,
-      resources: { cpu: 0.25, memory: "256Mi" },
-      domains: [],
-    },
-    specHash: "h",
-    revision: 1,
-    desiredState: "ACTIVE",
-    status: {
-      deploymentStatus: "ACTIVE",
-      substate: over.substate ?? null,
-      message: "",
-      revision: 1,
-      replicas: { desired: over.desired ?? 0, ready: over.ready ?? 0, starting: 0, draining: 0 },
-      lastColdStart: over.cold
-        ? { time: new Date(over.cold.at).toISOString(), revision: 1, replica: `${name}-r1-1`, totalMs: over.cold.totalMs, phases: { spawnMs: 5, listeningMs: 80, readyMs: 80, firstByteMs: over.cold.totalMs }, waiting: 1 }
-        : null,
-      lastRequestAt: null,
-    },
-    conditions: [],
-    createdAt: "",
-    updatedAt: "",
-  };
+  return testAppView(name, {
+    substate: over.substate ?? null,
+    replicas: { desired: over.desired ?? 0, ready: over.ready ?? 0, starting: 0, draining: 0 },
+    lastColdStart: over.cold
+      ? { time: new Date(over.cold.at).toISOString(), revision: 1, replica: `${name}-r1-1`, totalMs: over.cold.totalMs, phases: { spawnMs: 5, listeningMs: 80, readyMs: 80, firstByteMs: over.cold.totalMs }, waiting: 1 }
+      : null,
+  });
 }
 
 const overview: Overview = {

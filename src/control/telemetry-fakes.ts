@@ -4,6 +4,7 @@
  * test sets by hand.
  */
 import type { AppView, EbbEvent, ReplicaCounts } from "../spec/types.js";
+import { testAppView } from "../spec/test-views.js";
 import type { FleetPort, RequestMetricsPort, RequestMetricsSnapshot } from "./telemetry-ports.js";
 
 /** Upper bounds in seconds, a prefix of the gateway's. */
@@ -143,27 +144,5 @@ export class FakeFleet implements FleetPort {
 }
 
 function fakeView(name: string, replicas: ReplicaCounts): AppView {
-  return {
-    name,
-    url: `http://${name}.localhost:8080`,
-    spec: {
-      name,
-      command: ["node", "server.mjs"],
-      workdir: "/srv",
-      env: {},
-      scaling: { replicas: [0, 3], scaledownAfter: 300, metric: { concurrency: 100 } },
-      timeouts: { request: 300, startup: 300 },
-      readiness: { path: null },
-      requiresAuth: false,
-      resources: { cpu: 0.25, memory: "256Mi" },
-      domains: [],
-    },
-    specHash: "0000000000000000",
-    revision: 1,
-    desiredState: "ACTIVE",
-    status: { deploymentStatus: "ACTIVE", substate: null, message: "", revision: 1, replicas, lastColdStart: null, lastRequestAt: null },
-    conditions: [],
-    createdAt: new Date(0).toISOString(),
-    updatedAt: new Date(0).toISOString(),
-  };
+  return testAppView(name, { replicas });
 }
