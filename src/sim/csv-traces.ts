@@ -17,7 +17,7 @@
  * seconds from any origin (0, or Unix seconds); the duration, where a line gives one, is the
  * request's service time (lines without take the replay's default).
  */
-import { LineReader, amountField, countField, fieldColumn } from "./line-reader.js";
+import { LineReader, amountField, countField, expectFields, fieldColumn } from "./line-reader.js";
 import { simDefaults, type ReplayRequest, type ReplaySource } from "./types.js";
 
 export interface LlmTraceOptions {
@@ -61,14 +61,9 @@ function* llmRows(path: string, file: string, app: string, prefill: number, deco
   try {
     let prev = -Infinity;
     let prevLine = 0;
-    for (let text = reader.next(); text !== null; text = reader.next()) {
-      if (text.trim() === "") continue;
-      const fields = text.split(",");
+    for (let fields = reader.nextRow(); fields !== null; fields = reader.nextRow()) {
       if (reader.line === 1 && !/^\s*\d/.test(fields[0]!)) continue;
-      if (fields.length !== 3) {
-        const col = fields.length > 3 ? fieldColumn(fields, 3) : text.length + 1;
-        throw reader.invalid(col, `expected 3 fields (TIMESTAMP,ContextTokens,GeneratedTokens), got ${fields.length}`);
-      }
+      expectFields(reader, fields, 3, "(TIMESTAMP,ContextTokens,GeneratedTokens)");
       const at = parseTimestamp(fields[0]!.trim());
       if (at === null) {
         throw reader.invalid(1, `TIMESTAMP must look like "2023-11-16 18:17:03.9799600", got "${fields[0]}"`);
@@ -110,9 +105,7 @@ function* timestampRows(path: string, file: string, app: string): Generator<Repl
   try {
     let prev = -Infinity;
     let prevLine = 0;
-    for (let text = reader.next(); text !== null; text = reader.next()) {
-      if (text.trim() === "") continue;
-      const fields = text.split(",");
+    for (let fields = reader.nextRow(); fields !== null; fields = reader.nextRow()) {
       if (reader.line === 1 && !/^\s*[-+.\d]/.test(fields[0]!)) continue;
       if (fields.length > 2) throw reader.invalid(fieldColumn(fields, 2), `expected arrival_seconds[,duration_seconds], got ${fields.length} fields`);
       const arrival = amountField(reader, fields, 0, "arrival_seconds");

@@ -6,7 +6,7 @@
  * from the 50th to the 75th percentile), rounded to whole ms. Points that are out of order are
  * sorted. The table is one entry per function, read once; the requests are never stored.
  */
-import { LineReader, amountField, fieldColumn } from "./line-reader.js";
+import { LineReader, amountField, expectFields } from "./line-reader.js";
 import type { Rng } from "./random.js";
 
 const quantiles = [0, 0.01, 0.25, 0.5, 0.75, 0.99, 1] as const;
@@ -47,13 +47,8 @@ export function readDurations(path: string, file = path): DurationTable {
     const appCol = at("HashApp");
     const fnCol = at("HashFunction");
     const pointCols = columns.map(at);
-    for (let text = reader.next(); text !== null; text = reader.next()) {
-      if (text.trim() === "") continue;
-      const fields = text.split(",");
-      if (fields.length !== names.length) {
-        const col = fields.length > names.length ? fieldColumn(fields, names.length) : text.length + 1;
-        throw reader.invalid(col, `expected ${names.length} fields as in the header, got ${fields.length}`);
-      }
+    for (let fields = reader.nextRow(); fields !== null; fields = reader.nextRow()) {
+      expectFields(reader, fields, names.length, "as in the header");
       const points = new Float64Array(pointCols.map((c, i) => amountField(reader, fields, c, columns[i]!)));
       points.sort();
       table.set(durationKey(fields[appCol]!, fields[fnCol]!), points);

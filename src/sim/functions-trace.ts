@@ -17,7 +17,7 @@
  */
 import { type DurationTable, durationKey, sampleDuration } from "./durations.js";
 import { MinHeap } from "./heap.js";
-import { LineReader, countField, fieldColumn } from "./line-reader.js";
+import { LineReader, countField, expectFields, fieldColumn } from "./line-reader.js";
 import { Rng, rngStreams } from "./random.js";
 import type { ReplayRequest, ReplaySource } from "./types.js";
 
@@ -90,13 +90,8 @@ function readTable(path: string, file: string, durations: DurationTable | undefi
       }
       return minute;
     });
-    for (let text = reader.next(); text !== null; text = reader.next()) {
-      if (text.trim() === "") continue;
-      const fields = text.split(",");
-      if (fields.length !== names.length) {
-        const col = fields.length > names.length ? fieldColumn(fields, names.length) : text.length + 1;
-        throw reader.invalid(col, `expected ${names.length} fields as in the header, got ${fields.length}`);
-      }
+    for (let fields = reader.nextRow(); fields !== null; fields = reader.nextRow()) {
+      expectFields(reader, fields, names.length, "as in the header");
       const app = fields[1]!;
       if (app === "") throw reader.invalid(fieldColumn(fields, 1), "HashApp is empty");
       const counts = new Uint32Array(minutes.length);

@@ -55,6 +55,12 @@ export class LineReader {
     }
   }
 
+  /** The next line that is not blank, split at its commas (traces have no quoting); null at the end. */
+  nextRow(): string[] | null {
+    for (let text = this.next(); text !== null; text = this.next()) if (text.trim() !== "") return text.split(",");
+    return null;
+  }
+
   /** Closes the file; idempotent. */
   close(): void {
     if (this.#fd !== null) closeSync(this.#fd);
@@ -94,6 +100,16 @@ export function fieldColumn(fields: readonly string[], index: number): number {
   let col = 1;
   for (let i = 0; i < index && i < fields.length; i++) col += fields[i]!.length + 1;
   return col;
+}
+
+/**
+ * Checks that a row has exactly `count` fields; else SIM_TRACE_INVALID at its first extra field
+ * or at the end of the line, saying `expected <count> fields <note>, got <n>`.
+ */
+export function expectFields(reader: LineReader, fields: readonly string[], count: number, note: string): void {
+  if (fields.length === count) return;
+  const col = fields.length > count ? fieldColumn(fields, count) : fields.join(",").length + 1;
+  throw reader.invalid(col, `expected ${count} fields ${note}, got ${fields.length}`);
 }
 
 /** A field that must be a whole number >= 0, or a SIM_TRACE_INVALID naming it. */
