@@ -1,35 +1,22 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createClient, isEbbError } from "../api/client.js";
-import { startFakeApi, type FakeApi } from "../api/fake-api.js";
+import { isEbbError } from "../api/client.js";
+import type { FakeApi } from "../api/fake-api.js";
 import { validScaling } from "../sim/index.js";
 import { adviseCommand, applyText, parseBudget, scalingChange } from "./advise.js";
-import type { SimIo } from "./sim.js";
+import { runSimStyle, startWebApi } from "./sim-test-run.js";
 
 const now = Date.parse("2025-03-08T18:00:00Z");
 const nowSec = now / 1000;
 let api: FakeApi;
 before(async () => {
-  api = await startFakeApi({ control: { now: () => now } });
-  await api.control.deploy([{ name: "web", command: ["node", "s.js"], scaling: { replicas: [0, 2], scaledownAfter: 60, metric: { concurrency: 4 } } }]);
-  api.control.getApp("web").createdAt = new Date(now - 86_400_000).toISOString();
+  api = await startWebApi(now);
   // A request every 90 s for two hours: a 60 s scaledownAfter misses every one of them.
   api.control.recordArrivals("web", Array.from({ length: 80 }, (_, i): [number, number] => [nowSec - 7200 + i * 90, 1]));
 });
 after(() => api.close());
 
-async function advise(...argv: string[]) {
-  const out = { stdout: "", stderr: "" };
-  const io: SimIo = {
-    stdout: { write: (t: string) => (out.stdout += t) },
-    stderr: { write: (t: string) => (out.stderr += t) },
-    cwd: "/",
-    env: {},
-    client: () => createClient({ baseUrl: api.url, token: api.token }),
-    now: () => now,
-  };
-  return { code: await adviseCommand(argv, io), ...out };
-}
+const advise = (...argv: string[]) => runSimStyle(adviseCommand, argv, api, now);
 
 test("--cold-start-budget: a percentage, with or without the sign", () => {
   assert.deepEqual(["1%", "0.5 %", "2", "0%", undefined].map(parseBudget), [0.01, 0.005, 0.02, 0, 0.01]);

@@ -1,33 +1,20 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createClient } from "../api/client.js";
-import { startFakeApi, type FakeApi } from "../api/fake-api.js";
-import { simCommand, type SimIo } from "./sim.js";
+import type { FakeApi } from "../api/fake-api.js";
+import { simCommand } from "./sim.js";
+import { runSimStyle, startWebApi } from "./sim-test-run.js";
 
 const now = Date.parse("2025-03-08T18:00:00Z");
 const nowSec = now / 1000;
 let api: FakeApi;
 before(async () => {
-  api = await startFakeApi({ control: { now: () => now } });
-  await api.control.deploy([{ name: "web", command: ["node", "s.js"], scaling: { replicas: [0, 2], scaledownAfter: 60, metric: { concurrency: 4 } } }]);
-  api.control.getApp("web").createdAt = new Date(now - 86_400_000).toISOString();
+  api = await startWebApi(now);
   api.control.recordArrivals("web", [[nowSec - 3000, 4], [nowSec - 1000, 1], [nowSec - 10, 6]]);
   api.control.emit({ app: "web", type: "ColdStart", revision: 1, message: "", data: { totalMs: 700 } });
 });
 after(() => api.close());
 
-async function sim(...argv: string[]) {
-  const out = { stdout: "", stderr: "" };
-  const io: SimIo = {
-    stdout: { write: (t: string) => (out.stdout += t) },
-    stderr: { write: (t: string) => (out.stderr += t) },
-    cwd: "/",
-    env: {},
-    client: () => createClient({ baseUrl: api.url, token: api.token }),
-    now: () => now,
-  };
-  return { code: await simCommand(argv, io), ...out };
-}
+const sim = (...argv: string[]) => runSimStyle(simCommand, argv, api, now);
 
 test("--from-app replays the recorded arrivals under the deployed spec, saying where each model came from", async () => {
   const r = await sim("--from-app", "web", "--since", "1h");
