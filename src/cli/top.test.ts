@@ -1,29 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { startFakeApi, waitFor, type FakeApi } from "../api/fake-api.js";
-import { runCli } from "./index.js";
+import { startCli } from "./test-run.js";
 import { ansi } from "./top-format.js";
 
 function start(api: FakeApi, argv: string[], opts: { tty?: boolean; signal?: AbortSignal } = {}) {
-  let stdout = "";
-  let stderr = "";
-  const io = {
-    stdout: { write: (t: string) => (stdout += t), isTTY: opts.tty ?? false, columns: 200 },
-    stderr: { write: (t: string) => (stderr += t) },
-    env: { EBB_SERVER: api.url, EBB_TOKEN: api.token },
-    cwd: "/",
-    ...(opts.signal ? { signal: opts.signal } : {}),
-  };
-  const code = runCli(argv, io);
-  return {
-    code,
-    get stdout() {
-      return stdout;
-    },
-    get stderr() {
-      return stderr;
-    },
-  };
+  return startCli(api, argv, { cwd: "/", tty: opts.tty ?? false, ...(opts.signal && { signal: opts.signal }) });
 }
 
 async function withApi(fn: (api: FakeApi) => Promise<void>): Promise<void> {
