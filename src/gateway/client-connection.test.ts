@@ -6,26 +6,20 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { rawConnect } from "./test-raw-client.js";
-import { bounded, deferred, inflightOf, queuedOf, route, startGateway, startUpstream, waitFor, type Harness } from "./test-servers.js";
+import { bounded, deferred, inflightOf, queuedOf, route, startEchoGateway, startGateway, startUpstream, waitFor, type Harness } from "./test-servers.js";
 
-async function echoGateway(t: { after(fn: () => Promise<void>): void }, config = {}): Promise<{ h: Harness; seen: string[] }> {
-  const h = await startGateway(config);
-  const seen: string[] = [];
-  const up = await startUpstream((req, res) => {
-    let body = "";
-    req.on("data", (c: Buffer) => (body += c.toString("latin1")));
-    req.on("end", () => {
-      seen.push(`${req.method} ${req.url}`);
+function echoGateway(t: { after(fn: () => Promise<void>): void }, config = {}): Promise<{ h: Harness; seen: string[] }> {
+  return startEchoGateway(
+    t,
+    (req) => `${req.method} ${req.url}`,
+    (req, res, body) => {
       if (req.url === "/unsized") {
         res.write("part one, ");
         res.end("part two");
       } else res.end(`${req.method} ${req.url} body=${body}`);
-    });
-  });
-  t.after(async () => (await h.close(), await up.close()));
-  h.gw.upsertApp(route("echo"));
-  h.gw.addEndpoint("echo", up.endpoint("echo-1"));
-  return { h, seen };
+    },
+    config,
+  );
 }
 
 const post = "POST /one HTTP/1.1\r\nHost: echo.localhost\r\nTransfer-Encoding: chunked\r\n\r\n4;x=y\r\nabcd\r\n2\r\nef\r\n0\r\nX-T: 1\r\n\r\n";

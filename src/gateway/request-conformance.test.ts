@@ -5,23 +5,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { rawConnect } from "./test-raw-client.js";
-import { bounded, route, startGateway, startUpstream, waitFor, type Harness } from "./test-servers.js";
+import { bounded, route, startEchoGateway, startGateway, startUpstream, waitFor, type Harness } from "./test-servers.js";
 
-async function echoGateway(t: { after(fn: () => Promise<void>): void }, config = {}): Promise<{ h: Harness; seen: string[] }> {
-  const h = await startGateway(config);
-  const seen: string[] = [];
-  const up = await startUpstream((req, res) => {
-    let body = "";
-    req.on("data", (c: Buffer) => (body += c.toString("latin1")));
-    req.on("end", () => {
-      seen.push(`${req.method} ${req.url} ${body}`);
-      res.end(`${req.method} ${req.url} host=${req.headers.host} body=${body}`);
-    });
-  });
-  t.after(async () => (await h.close(), await up.close()));
-  h.gw.upsertApp(route("echo"));
-  h.gw.addEndpoint("echo", up.endpoint("echo-1"));
-  return { h, seen };
+function echoGateway(t: { after(fn: () => Promise<void>): void }, config = {}): Promise<{ h: Harness; seen: string[] }> {
+  return startEchoGateway(
+    t,
+    (req, body) => `${req.method} ${req.url} ${body}`,
+    (req, res, body) => res.end(`${req.method} ${req.url} host=${req.headers.host} body=${body}`),
+    config,
+  );
 }
 
 /** Sends `wire` on a new connection; returns the one answer, after the gateway closed the connection. */

@@ -4,7 +4,7 @@
  * says), a plain node:http client that can set any Host, and a bounded wait for conditions.
  * Not part of the gateway's surface (index.ts does not export it).
  */
-import { createServer, request, type IncomingMessage, type RequestListener, type Server } from "node:http";
+import { createServer, request, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { ManualClock } from "../kit/clock.js";
@@ -41,6 +41,32 @@ export async function startUpstream(handler: RequestListener, onUpgrade?: Upgrad
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * A gateway with one app, "echo", whose one replica reads each request's body, notes the request
+ * in `seen` as `record` renders it, and answers with `answer`; both servers close after the test.
+ */
+export async function startEchoGateway(
+  t: { after(fn: () => Promise<void>): void },
+  record: (req: IncomingMessage, body: string) => string,
+  answer: (req: IncomingMessage, res: ServerResponse, body: string) => void,
+  config: Partial<GatewayOptions> = {},
+): Promise<{ h: Harness; seen: string[] }> {
+  const h = await startGateway(config);
+  const seen: string[] = [];
+  const up = await startUpstream((req, res) => {
+    let body = "";
+    req.on("data", (c: Buffer) => (body += c.toString("latin1")));
+    req.on("end", () => {
+      seen.push(record(req, body));
+      answer(req, res, body);
+    });
+  });
+  t.after(async () => (await h.close(), await up.close()));
+  h.gw.upsertApp(route("echo"));
+  h.gw.addEndpoint("echo", up.endpoint("echo-1"));
+  return { h, seen };
 }
 
 /** A port nothing listens on: connecting to it is refused. */
