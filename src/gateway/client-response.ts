@@ -15,7 +15,7 @@ import type { Socket } from "node:net";
 import type { Clock } from "../kit/clock.js";
 import type { EbbError } from "../kit/errors.js";
 import { nameIs } from "./field-name.js";
-import { downstreamResponseHeaders } from "./forward-headers.js";
+import { downstreamResponseHeaders, isHopByHop, listedFields } from "./forward-headers.js";
 import type { ParsedRequest } from "./request-head.js";
 import { errorAnswer, type AnswerOptions } from "./respond.js";
 
@@ -150,40 +150,15 @@ export function responseHeadText(status: number, reason: string, raw: readonly s
   let hasDate = false;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
-    switch (name.length) {
-      case 2:
-      case 7:
-      case 16:
-      case 17:
-      case 18:
-        if (isHopByHop(name)) continue;
-        break;
-      case 4:
-        if (nameIs(name, "date")) hasDate = true;
-        break;
-      case 10:
-        if (nameIs(name, "keep-alive")) continue;
-        if (!nameIs(name, "connection")) break;
-        // A Connection field may name more fields to drop (RFC 9110 §7.6.1): the general path.
-        if (namesFields(raw[i + 1]!)) return responseHeadText(status, reason, downstreamResponseHeaders(raw), hopLines, date);
-        continue;
+    if (name.length === 4 && nameIs(name, "date")) hasDate = true;
+    else if (isHopByHop(name)) {
+      // A Connection field may name more fields to drop (RFC 9110 §7.6.1): the general path.
+      if (nameIs(name, "connection") && listedFields(raw[i + 1]!, null) !== null) {
+        return responseHeadText(status, reason, downstreamResponseHeaders(raw), hopLines, date);
+      }
+      continue;
     }
     text += `${name}: ${raw[i + 1]}\r\n`;
   }
   return `${text}${hasDate ? "" : date}${hopLines}\r\n`;
-}
-
-/** RFC 9110 §7.6.1 hop-by-hop fields other than Connection and Keep-Alive, and Proxy-Authenticate (§11.7.1). */
-function isHopByHop(name: string): boolean {
-  return nameIs(name, "te") || nameIs(name, "upgrade") || nameIs(name, "trailer") || nameIs(name, "proxy-connection") || nameIs(name, "transfer-encoding") || nameIs(name, "proxy-authenticate");
-}
-
-/** Whether a Connection value lists anything beyond keep-alive / close / upgrade. */
-function namesFields(value: string): boolean {
-  if (nameIs(value, "keep-alive") || nameIs(value, "close")) return false; // the usual values, without a split
-  for (const token of value.split(",")) {
-    const option = token.trim().toLowerCase();
-    if (option !== "" && option !== "keep-alive" && option !== "close" && option !== "upgrade") return true;
-  }
-  return false;
 }

@@ -61,7 +61,8 @@ export function readRequestHead(raw: readonly string[]): RequestHead {
 }
 
 /** Field names a Connection value lists beyond the usual keep-alive / close / upgrade options. */
-function listedFields(value: string, into: string[] | null): string[] | null {
+export function listedFields(value: string, into: string[] | null): string[] | null {
+  if (nameIs(value, "keep-alive") || nameIs(value, "close")) return into; // the usual values, without a split
   for (const token of value.split(",")) {
     const name = token.trim().toLowerCase();
     if (name === "" || name === "keep-alive" || name === "close" || name === "upgrade") continue;
@@ -70,18 +71,26 @@ function listedFields(value: string, into: string[] | null): string[] | null {
   return into;
 }
 
-function isHopByHop(lower: string): boolean {
-  switch (lower) {
-    case "connection":
-    case "keep-alive":
-    case "proxy-connection":
-    case "te":
-    case "transfer-encoding":
-    case "upgrade":
-    case "proxy-authorization":
-    case "proxy-authenticate":
-    case "trailer":
-      return true;
+/**
+ * Whether a field belongs to one hop (RFC 9110 §7.6.1, and §11.7 for the proxy's own
+ * authentication), in either direction. Compared by length first, without a lower-cased copy.
+ */
+export function isHopByHop(name: string): boolean {
+  switch (name.length) {
+    case 2:
+      return nameIs(name, "te");
+    case 7:
+      return nameIs(name, "upgrade") || nameIs(name, "trailer");
+    case 10:
+      return nameIs(name, "connection") || nameIs(name, "keep-alive");
+    case 16:
+      return nameIs(name, "proxy-connection");
+    case 17:
+      return nameIs(name, "transfer-encoding");
+    case 18:
+      return nameIs(name, "proxy-authenticate");
+    case 19:
+      return nameIs(name, "proxy-authorization");
     default:
       return false;
   }
@@ -90,30 +99,20 @@ function isHopByHop(lower: string): boolean {
 /**
  * Whether a request field stays off the replica's hop: hop-by-hop fields, the X-Forwarded-* the
  * gateway sets itself, Expect (answered by the gateway), Authorization when it was ebb's token.
- * Compared by length first, without a lower-cased copy of each name.
  */
 function dropOnTheWayUp(name: string, stripAuthorization: boolean): boolean {
+  if (isHopByHop(name)) return true;
   switch (name.length) {
-    case 2:
-      return nameIs(name, "te");
     case 6:
       return nameIs(name, "expect");
-    case 7:
-      return nameIs(name, "upgrade") || nameIs(name, "trailer");
-    case 10:
-      return nameIs(name, "connection") || nameIs(name, "keep-alive");
     case 13:
       return stripAuthorization && nameIs(name, "authorization");
     case 15:
       return nameIs(name, "x-forwarded-for");
     case 16:
-      return nameIs(name, "proxy-connection") || nameIs(name, "x-forwarded-host");
+      return nameIs(name, "x-forwarded-host");
     case 17:
-      return nameIs(name, "transfer-encoding") || nameIs(name, "x-forwarded-proto");
-    case 18:
-      return nameIs(name, "proxy-authenticate");
-    case 19:
-      return nameIs(name, "proxy-authorization");
+      return nameIs(name, "x-forwarded-proto");
     default:
       return false;
   }
@@ -158,9 +157,8 @@ export function downstreamResponseHeaders(raw: readonly string[]): string[] {
   let listed: string[] | null = null;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
-    const lower = name.toLowerCase();
-    if (lower === "connection") listed = listedFields(raw[i + 1]!, listed);
-    if (isHopByHop(lower)) continue;
+    if (nameIs(name, "connection")) listed = listedFields(raw[i + 1]!, listed);
+    if (isHopByHop(name)) continue;
     out.push(name, raw[i + 1]!);
   }
   if (listed === null) return out;
