@@ -111,7 +111,7 @@ export class Control implements ControlApi {
 
   #deployOne(spec: AppSpec): DeployResult {
     const now = this.#isoNow();
-    const hash = ownCopy(specHash(spec));
+    const hash = specHash(spec);
     const state = this.#apps.get(spec.name);
     const change = classifyChange(state?.record, spec, hash);
     const url = this.#url(spec.name);
@@ -460,14 +460,6 @@ export class Control implements ControlApi {
   #isoNow(): string {
     return new Date(this.#deps.clock.now()).toISOString();
   }
-}
-
-/**
- * A copy of an ASCII string that does not keep alive the string it was cut from (a 16-character hash
- * sliced from a 64-character digest would hold all 64 for as long as the app lives).
- */
-function ownCopy(text: string): string {
-  return Buffer.from(text, "latin1").toString("latin1");
 }
 
 function clamp(n: number, [min, max]: [number, number]): number {

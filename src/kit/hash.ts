@@ -15,7 +15,11 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-/** Hex SHA-256 of the canonical JSON of a value, shortened to 16 characters. */
+/**
+ * Hex SHA-256 of the canonical JSON of a value, shortened to 16 characters. Only the first 8 bytes
+ * are turned into text: the hash is kept for as long as its app lives, and a slice of the whole
+ * 64-character digest would keep all 64 alive with it.
+ */
 export function contentHash(value: unknown): string {
-  return createHash("sha256").update(canonicalJson(value)).digest("hex").slice(0, 16);
+  return createHash("sha256").update(canonicalJson(value)).digest().toString("hex", 0, 8);
 }
